@@ -1,0 +1,72 @@
+# Every target sets up what it needs: a fresh clone runs `make demo` or `make test` and nothing else.
+#
+#   .venv/          the SDK, editable, with the sim and dev extras
+#   .tools/codegen/ the pinned generator tools (codegen/requirements.txt), kept apart from the SDK
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS := .tools/codegen
+SDK_STAMP := $(VENV)/.installed
+TOOLS_STAMP := $(TOOLS)/.installed
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.DEFAULT_GOAL := help
+.PHONY: help setup tools generate check-generated lint format typecheck test demo record bench clean
+
+help:
+	@echo "make demo             run the hello world against the embedded simulator"
+	@echo "make test             everything CI runs: check-generated, lint, typecheck, pytest"
+	@echo "make generate         re-render generated/ from schema/ + codegen/"
+	@echo "make check-generated  fail when generated/ differs from a fresh render"
+	@echo "make record           re-record tests/cassettes from agentfm-sim (or GATEWAY_URL)"
+	@echo "make bench            run the benchmarks in bench/"
+
+$(SDK_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[dev]'
+	@touch $@
+
+$(TOOLS_STAMP): codegen/requirements.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install $(PIP_FLAGS) -r codegen/requirements.txt
+	@touch $@
+
+setup: $(SDK_STAMP) $(TOOLS_STAMP)
+
+tools: $(TOOLS_STAMP)
+
+generate: $(TOOLS_STAMP)
+	$(TOOLS)/bin/python codegen/render.py --write generated
+
+check-generated: $(TOOLS_STAMP)
+	$(TOOLS)/bin/python codegen/render.py --check generated
+
+lint: $(TOOLS_STAMP)
+	$(TOOLS)/bin/ruff check agentfm tests bench codegen
+	$(TOOLS)/bin/ruff format --check agentfm tests bench codegen
+
+format: $(TOOLS_STAMP)
+	$(TOOLS)/bin/ruff check --fix agentfm tests bench codegen
+	$(TOOLS)/bin/ruff format agentfm tests bench codegen
+
+typecheck: $(SDK_STAMP)
+	$(BIN)/mypy
+
+test: setup
+	$(MAKE) --no-print-directory check-generated
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory typecheck
+	$(BIN)/python -m pytest
+
+demo: $(SDK_STAMP)
+	$(BIN)/python -m agentfm.demo
+
+record: $(SDK_STAMP)
+	$(BIN)/python -m tests.record
+
+bench: $(SDK_STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""The loopback gateway simulator (`agentfm-sim`) and its pytest fixtures."""

@@ -1,0 +1,1 @@
+"""pytest plugin: the `agentfm_mesh` fixture (filled in with the simulator)."""
