@@ -114,10 +114,7 @@ def decode_peer_id(text: str) -> bytes | None:
     """The raw multihash bytes of a peer id in any libp2p text form, or None when invalid."""
     if not text or text != text.strip():
         return None
-    if text[0] in "1Q":
-        raw = _decode_base58btc(text)
-    else:
-        raw = _decode_cidv1(text)
+    raw = _decode_base58btc(text) if text[0] in "1Q" else _decode_cidv1(text)
     if raw is None or not _valid_multihash(raw):
         return None
     return raw

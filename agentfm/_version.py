@@ -1,3 +1,3 @@
-"""The single place the package version is written (read by hatchling and by `agentfm.__version__`)."""
+"""The one place the package version is written (hatchling and `agentfm.__version__` read it)."""
 
 __version__ = "0.4.0"

@@ -1,0 +1,246 @@
+# Generated from schema/openapi.yaml by codegen/render.py. Do not edit: change the spec or a
+# template under codegen/ and run `make generate`.
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.inclusion_proof import InclusionProof
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    entry: str,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["entry"] = entry
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/peers/{id}/proof".format(
+            id=quote(str(id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | InclusionProof | None:
+    if response.status_code == 200:
+        response_200 = InclusionProof.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = ErrorEnvelope.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | InclusionProof]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    entry: str,
+) -> Response[ErrorEnvelope | InclusionProof]:
+    """Merkle inclusion proof of an own-log entry
+
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+    entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
+    caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
+
+    `entry_hash` is already the leaf hash: fold from it without hashing it again. Over HTTP
+    one can only check that `entry_hash` folds through `audit_path` to `head.root_hash` at
+    `position` / `head.tree_size`; the head's signature is not exposed.
+
+    Args:
+        id (str):
+        entry (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | InclusionProof]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        entry=entry,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    entry: str,
+) -> ErrorEnvelope | InclusionProof | None:
+    """Merkle inclusion proof of an own-log entry
+
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+    entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
+    caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
+
+    `entry_hash` is already the leaf hash: fold from it without hashing it again. Over HTTP
+    one can only check that `entry_hash` folds through `audit_path` to `head.root_hash` at
+    `position` / `head.tree_size`; the head's signature is not exposed.
+
+    Args:
+        id (str):
+        entry (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | InclusionProof
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        entry=entry,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    entry: str,
+) -> Response[ErrorEnvelope | InclusionProof]:
+    """Merkle inclusion proof of an own-log entry
+
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+    entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
+    caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
+
+    `entry_hash` is already the leaf hash: fold from it without hashing it again. Over HTTP
+    one can only check that `entry_hash` folds through `audit_path` to `head.root_hash` at
+    `position` / `head.tree_size`; the head's signature is not exposed.
+
+    Args:
+        id (str):
+        entry (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | InclusionProof]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        entry=entry,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    entry: str,
+) -> ErrorEnvelope | InclusionProof | None:
+    """Merkle inclusion proof of an own-log entry
+
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+    entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
+    caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
+
+    `entry_hash` is already the leaf hash: fold from it without hashing it again. Over HTTP
+    one can only check that `entry_hash` folds through `audit_path` to `head.root_hash` at
+    `position` / `head.tree_size`; the head's signature is not exposed.
+
+    Args:
+        id (str):
+        entry (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | InclusionProof
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            entry=entry,
+        )
+    ).parsed

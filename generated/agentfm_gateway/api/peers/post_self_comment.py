@@ -1,0 +1,233 @@
+# Generated from schema/openapi.yaml by codegen/render.py. Do not edit: change the spec or a
+# template under codegen/ and run `make generate`.
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.comment_receipt import CommentReceipt
+from ...models.error_envelope import ErrorEnvelope
+from ...models.self_comment_request import SelfCommentRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    body: SelfCommentRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/peers/{id}/comments/self".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CommentReceipt | ErrorEnvelope | str | None:
+    if response.status_code == 201:
+        response_201 = CommentReceipt.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = response.text
+        return response_403
+
+    if response.status_code == 405:
+        response_405 = ErrorEnvelope.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CommentReceipt | ErrorEnvelope | str]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SelfCommentRequest,
+) -> Response[CommentReceipt | ErrorEnvelope | str]:
+    """Append a comment about a peer, signed by this gateway
+
+     The gateway signs and appends a Comment about peer `id` with its own key and the server
+    clock (§5.12.6); the rater is `boss_peer_id`. With `rating`, a paired Rating (dimension
+    `honesty`, context `interactive`) is appended after the Comment (its failure is only
+    logged) and scores are recomputed before the reply.
+
+    Args:
+        id (str):
+        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CommentReceipt | ErrorEnvelope | str]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SelfCommentRequest,
+) -> CommentReceipt | ErrorEnvelope | str | None:
+    """Append a comment about a peer, signed by this gateway
+
+     The gateway signs and appends a Comment about peer `id` with its own key and the server
+    clock (§5.12.6); the rater is `boss_peer_id`. With `rating`, a paired Rating (dimension
+    `honesty`, context `interactive`) is appended after the Comment (its failure is only
+    logged) and scores are recomputed before the reply.
+
+    Args:
+        id (str):
+        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CommentReceipt | ErrorEnvelope | str
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SelfCommentRequest,
+) -> Response[CommentReceipt | ErrorEnvelope | str]:
+    """Append a comment about a peer, signed by this gateway
+
+     The gateway signs and appends a Comment about peer `id` with its own key and the server
+    clock (§5.12.6); the rater is `boss_peer_id`. With `rating`, a paired Rating (dimension
+    `honesty`, context `interactive`) is appended after the Comment (its failure is only
+    logged) and scores are recomputed before the reply.
+
+    Args:
+        id (str):
+        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CommentReceipt | ErrorEnvelope | str]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SelfCommentRequest,
+) -> CommentReceipt | ErrorEnvelope | str | None:
+    """Append a comment about a peer, signed by this gateway
+
+     The gateway signs and appends a Comment about peer `id` with its own key and the server
+    clock (§5.12.6); the rater is `boss_peer_id`. With `rating`, a paired Rating (dimension
+    `honesty`, context `interactive`) is appended after the Comment (its failure is only
+    logged) and scores are recomputed before the reply.
+
+    Args:
+        id (str):
+        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CommentReceipt | ErrorEnvelope | str
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed
