@@ -10,6 +10,7 @@ TOOLS := .tools/codegen
 SDK_STAMP := $(VENV)/.installed
 TOOLS_STAMP := $(TOOLS)/.installed
 PIP_FLAGS := --quiet --disable-pip-version-check
+LINT_PATHS := $(wildcard agentfm tests bench codegen)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup tools generate check-generated lint format typecheck test demo record bench clean
@@ -43,12 +44,12 @@ check-generated: $(TOOLS_STAMP)
 	$(TOOLS)/bin/python codegen/render.py --check generated
 
 lint: $(TOOLS_STAMP)
-	$(TOOLS)/bin/ruff check agentfm tests bench codegen
-	$(TOOLS)/bin/ruff format --check agentfm tests bench codegen
+	$(TOOLS)/bin/ruff check $(LINT_PATHS)
+	$(TOOLS)/bin/ruff format --check $(LINT_PATHS)
 
 format: $(TOOLS_STAMP)
-	$(TOOLS)/bin/ruff check --fix agentfm tests bench codegen
-	$(TOOLS)/bin/ruff format agentfm tests bench codegen
+	$(TOOLS)/bin/ruff check --fix $(LINT_PATHS)
+	$(TOOLS)/bin/ruff format $(LINT_PATHS)
 
 typecheck: $(SDK_STAMP)
 	$(BIN)/mypy
