@@ -1,0 +1,93 @@
+"""What the sync and async clients share: settings, the wire set-up, and response checking.
+
+Everything here is free of I/O. `AgentFMClient` and `AsyncAgentFMClient` (agentfm/_client.py)
+only add the sending and waiting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from agentfm_gateway.types import Response
+
+from agentfm._errors import error_from_response
+from agentfm._options import ClientOptions
+from agentfm.exceptions import GatewayProtocolError
+
+__all__ = ["PARSE_ERRORS", "ClientBase", "expect_parsed", "protocol_error", "stream_failure"]
+
+ParsedT = TypeVar("ParsedT")
+
+# What a generated endpoint raises when a body does not have the documented shape.
+PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
+
+
+def expect_parsed(response: Response[Any], expected: type[ParsedT]) -> ParsedT:
+    """The parsed body of a successful answer, or the error the answer means."""
+    status = int(response.status_code)
+    if not 200 <= status < 300:
+        raise error_from_response(status, response.headers, response.content)
+    if not isinstance(response.parsed, expected):
+        raise GatewayProtocolError(
+            f"the gateway answered HTTP {status} without the documented {expected.__name__} body",
+            code="unexpected_body",
+            status=status,
+        )
+    return response.parsed
+
+
+def stream_failure(response: httpx.Response) -> Exception:
+    """The error a streaming request's non-200 answer means (its body must have been read)."""
+    return error_from_response(response.status_code, response.headers, response.content)
+
+
+def protocol_error(error: Exception) -> GatewayProtocolError:
+    """A generated parser rejected the body: the gateway did not answer the documented shape."""
+    return GatewayProtocolError(
+        f"the gateway's answer does not have the documented shape ({type(error).__name__})",
+        code="unexpected_body",
+    )
+
+
+class ClientBase:
+    """Settings and identity of a client. `api_key` is read once: changing it later does nothing
+    (as in 0.3.0 and the OpenAI SDK); derive a client with `with_options(api_key=...)` instead."""
+
+    def __init__(self, options: ClientOptions) -> None:
+        self._options = options
+        self.api_key = options.api_key
+
+    @property
+    def gateway_url(self) -> str:
+        """The gateway's root URL, e.g. `http://127.0.0.1:8080`."""
+        return self._options.gateway_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The per-request timeout (task and event streams wait longer between chunks)."""
+        return self._options.timeout
+
+    @property
+    def retries(self) -> int:
+        """How many extra attempts a request gets (see `agentfm._retry` for which ones)."""
+        return self._options.retries
+
+    @property
+    def artifacts_dir(self) -> Path | None:
+        """Where the gateway writes task zips (`<gateway cwd>/agentfm_artifacts`), if known."""
+        return self._options.artifacts_dir
+
+    def _http_settings(self) -> dict[str, Any]:
+        return {
+            "base_url": self._options.gateway_url,
+            "headers": self._options.headers(),
+            "timeout": self._options.timeout,
+            # The gateway only redirects non-canonical paths; the SDK never sends one.
+            "follow_redirects": False,
+        }
+
+    def __repr__(self) -> str:
+        auth = "with api key" if self._options.api_key else "no auth"
+        return f"{type(self).__name__}(gateway_url={self.gateway_url!r}, {auth})"

@@ -1,0 +1,338 @@
+"""`AgentFMClient` and `AsyncAgentFMClient`: the two clients users construct.
+
+Both are thin shells over `ClientBase` (settings, response checking) and the namespaces; they only
+differ in how they send and wait. Every request goes through the generated `agentfm_gateway`
+functions on one httpx client whose transport retries (agentfm/_transport.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+from agentfm_gateway import Client as GatewayClient
+from agentfm_gateway.api.health import get_health
+from agentfm_gateway.models import Health
+from agentfm_gateway.types import Response
+
+from agentfm._base import PARSE_ERRORS, ClientBase, expect_parsed, protocol_error, stream_failure
+from agentfm._errors import error_from_transport
+from agentfm._options import DEFAULT_GATEWAY_URL, NOT_GIVEN, ClientOptions, NotGiven, TimeoutSetting
+from agentfm._retry import RetryPolicy
+from agentfm._transport import (
+    AsyncClientTransport,
+    AsyncRetryingTransport,
+    ClientTransport,
+    RetryingTransport,
+)
+from agentfm.exceptions import AgentFMError
+
+if TYPE_CHECKING:
+    from agentfm._tasks import AsyncTasks, Tasks
+    from agentfm._workers import AsyncWorkers, Workers
+    from agentfm.openai import AsyncOpenAI, OpenAI
+
+__all__ = ["AgentFMClient", "AsyncAgentFMClient"]
+
+ParsedT = TypeVar("ParsedT")
+PathSetting = str | os.PathLike[str] | None
+
+
+class AgentFMClient(ClientBase):
+    """The synchronous client of an AgentFM gateway.
+
+    ``api_key``: omitted reads ``AGENTFM_API_KEY``; ``None`` sends no token (and ignores the
+    environment); a string is sent as ``Authorization: Bearer <key>``. ``timeout``: ``None`` is
+    30 s per phase, or seconds, or an ``httpx.Timeout``. ``retries``: extra attempts, only where
+    resending cannot dispatch a task twice. ``http_client``: your own ``httpx.Client`` (proxies,
+    TLS, hooks) to send through; it is used, never modified, and not closed by this client.
+    """
+
+    def __init__(
+        self,
+        gateway_url: str = DEFAULT_GATEWAY_URL,
+        *,
+        timeout: TimeoutSetting = None,
+        retries: int = 2,
+        artifacts_dir: PathSetting = None,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        options = ClientOptions.create(
+            gateway_url=gateway_url,
+            timeout=timeout,
+            retries=retries,
+            artifacts_dir=artifacts_dir,
+            api_key=api_key,
+        )
+        self._setup(options, http_client)
+
+    def _setup(self, options: ClientOptions, http_client: httpx.Client | None) -> None:
+        super().__init__(options)
+        self._injected_client = http_client
+        wire: httpx.BaseTransport = (
+            ClientTransport(http_client) if http_client is not None else httpx.HTTPTransport()
+        )
+        transport = RetryingTransport(wire, RetryPolicy(max_retries=options.retries))
+        self._http = httpx.Client(transport=transport, **self._http_settings())
+        self._gateway = GatewayClient(base_url=options.gateway_url).set_httpx_client(self._http)
+
+    @property
+    def gateway(self) -> GatewayClient:
+        """The generated low-level client, on this client's connection pool, URL and key."""
+        return self._gateway
+
+    @cached_property
+    def workers(self) -> Workers:
+        """Discover workers: `list(...)`, `get(peer_id)`."""
+        from agentfm._workers import Workers
+
+        return Workers(self)
+
+    @cached_property
+    def tasks(self) -> Tasks:
+        """Dispatch to a worker: `run`, `stream`, `submit_async`, `scatter`, `scatter_by_model`."""
+        from agentfm._tasks import Tasks
+
+        return Tasks(self)
+
+    @cached_property
+    def openai(self) -> OpenAI:
+        """The OpenAI-compatible routes: `models`, `chat.completions`, `completions`."""
+        from agentfm.openai import OpenAI
+
+        return OpenAI(self)
+
+    def with_options(
+        self,
+        *,
+        gateway_url: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutSetting | NotGiven = NOT_GIVEN,
+        retries: int | NotGiven = NOT_GIVEN,
+        artifacts_dir: PathSetting | NotGiven = NOT_GIVEN,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+    ) -> AgentFMClient:
+        """A new client with some settings replaced; the others are inherited.
+
+        ``api_key=None`` clears auth on the new client. An injected ``http_client`` is shared.
+        """
+        options = self._options.derive(
+            gateway_url=gateway_url,
+            timeout=timeout,
+            retries=retries,
+            artifacts_dir=artifacts_dir,
+            api_key=api_key,
+        )
+        derived = AgentFMClient.__new__(AgentFMClient)
+        derived._setup(options, self._injected_client)
+        return derived
+
+    def ping(self) -> bool:
+        """True when the gateway answers its health check."""
+        try:
+            health = self._call(get_health.sync_detailed, Health)
+        except AgentFMError:
+            return False
+        return health.status == "ok"
+
+    def close(self) -> None:
+        """Release the connection pool (an injected http_client stays open: it is yours)."""
+        self._http.close()
+
+    def __enter__(self) -> AgentFMClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # The three ways namespaces touch the wire.
+
+    def _call(
+        self, send: Callable[..., Response[Any]], expected: type[ParsedT], **arguments: Any
+    ) -> ParsedT:
+        try:
+            response = send(client=self._gateway, **arguments)
+        except httpx.HTTPError as error:
+            raise error_from_transport(error, self.gateway_url) from None
+        except PARSE_ERRORS as error:
+            raise protocol_error(error) from None
+        return expect_parsed(response, expected)
+
+    @contextlib.contextmanager
+    def _stream(
+        self,
+        open_stream: Callable[..., contextlib.AbstractContextManager[httpx.Response]],
+        read_timeout: float,
+        **arguments: Any,
+    ) -> Iterator[httpx.Response]:
+        timeout = self._options.stream_timeout(read_timeout)
+        try:
+            with open_stream(client=self._gateway, timeout=timeout, **arguments) as response:
+                if response.status_code != 200:
+                    response.read()
+                    raise stream_failure(response)
+                yield response
+        except httpx.HTTPError as error:
+            raise error_from_transport(error, self.gateway_url) from None
+
+    @staticmethod
+    def _sleep(seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class AsyncAgentFMClient(ClientBase):
+    """The asynchronous client: the same surface as `AgentFMClient`, awaited."""
+
+    def __init__(
+        self,
+        gateway_url: str = DEFAULT_GATEWAY_URL,
+        *,
+        timeout: TimeoutSetting = None,
+        retries: int = 2,
+        artifacts_dir: PathSetting = None,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        options = ClientOptions.create(
+            gateway_url=gateway_url,
+            timeout=timeout,
+            retries=retries,
+            artifacts_dir=artifacts_dir,
+            api_key=api_key,
+        )
+        self._setup(options, http_client)
+
+    def _setup(self, options: ClientOptions, http_client: httpx.AsyncClient | None) -> None:
+        super().__init__(options)
+        self._injected_client = http_client
+        wire: httpx.AsyncBaseTransport = (
+            AsyncClientTransport(http_client)
+            if http_client is not None
+            else httpx.AsyncHTTPTransport()
+        )
+        transport = AsyncRetryingTransport(wire, RetryPolicy(max_retries=options.retries))
+        self._http = httpx.AsyncClient(transport=transport, **self._http_settings())
+        self._gateway = GatewayClient(base_url=options.gateway_url).set_async_httpx_client(
+            self._http
+        )
+
+    @property
+    def gateway(self) -> GatewayClient:
+        """The generated low-level client (use its `asyncio*` functions), on this client's pool."""
+        return self._gateway
+
+    @cached_property
+    def workers(self) -> AsyncWorkers:
+        """Discover workers: `await list(...)`, `await get(peer_id)`."""
+        from agentfm._workers import AsyncWorkers
+
+        return AsyncWorkers(self)
+
+    @cached_property
+    def tasks(self) -> AsyncTasks:
+        """Dispatch to a worker: `run`, `stream`, `submit_async`, `scatter`, `scatter_by_model`."""
+        from agentfm._tasks import AsyncTasks
+
+        return AsyncTasks(self)
+
+    @cached_property
+    def openai(self) -> AsyncOpenAI:
+        """The OpenAI-compatible routes: `models`, `chat.completions`, `completions`."""
+        from agentfm.openai import AsyncOpenAI
+
+        return AsyncOpenAI(self)
+
+    def with_options(
+        self,
+        *,
+        gateway_url: str | NotGiven = NOT_GIVEN,
+        timeout: TimeoutSetting | NotGiven = NOT_GIVEN,
+        retries: int | NotGiven = NOT_GIVEN,
+        artifacts_dir: PathSetting | NotGiven = NOT_GIVEN,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncAgentFMClient:
+        """A new client with some settings replaced; the others are inherited."""
+        options = self._options.derive(
+            gateway_url=gateway_url,
+            timeout=timeout,
+            retries=retries,
+            artifacts_dir=artifacts_dir,
+            api_key=api_key,
+        )
+        derived = AsyncAgentFMClient.__new__(AsyncAgentFMClient)
+        derived._setup(options, self._injected_client)
+        return derived
+
+    async def ping(self) -> bool:
+        """True when the gateway answers its health check."""
+        try:
+            health = await self._call(get_health.asyncio_detailed, Health)
+        except AgentFMError:
+            return False
+        return health.status == "ok"
+
+    async def aclose(self) -> None:
+        """Release the connection pool (an injected http_client stays open: it is yours)."""
+        await self._http.aclose()
+
+    async def close(self) -> None:
+        """The same as `aclose()`."""
+        await self.aclose()
+
+    async def __aenter__(self) -> AsyncAgentFMClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _call(
+        self,
+        send: Callable[..., Awaitable[Response[Any]]],
+        expected: type[ParsedT],
+        **arguments: Any,
+    ) -> ParsedT:
+        try:
+            response = await send(client=self._gateway, **arguments)
+        except httpx.HTTPError as error:
+            raise error_from_transport(error, self.gateway_url) from None
+        except PARSE_ERRORS as error:
+            raise protocol_error(error) from None
+        return expect_parsed(response, expected)
+
+    @contextlib.asynccontextmanager
+    async def _stream(
+        self,
+        open_stream: Callable[..., contextlib.AbstractAsyncContextManager[httpx.Response]],
+        read_timeout: float,
+        **arguments: Any,
+    ) -> AsyncIterator[httpx.Response]:
+        timeout = self._options.stream_timeout(read_timeout)
+        try:
+            async with open_stream(client=self._gateway, timeout=timeout, **arguments) as response:
+                if response.status_code != 200:
+                    await response.aread()
+                    raise stream_failure(response)
+                yield response
+        except httpx.HTTPError as error:
+            raise error_from_transport(error, self.gateway_url) from None
+
+    @staticmethod
+    async def _sleep(seconds: float) -> None:
+        await asyncio.sleep(seconds)

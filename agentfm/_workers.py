@@ -1,0 +1,195 @@
+"""`client.workers`: discover the workers of the mesh, filter them, wait for them to appear."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import attrs
+from agentfm_gateway.api.workers import list_workers
+from agentfm_gateway.models import Worker, WorkerList
+from agentfm_gateway.types import Unset
+
+from agentfm.exceptions import InvalidRequestError, WorkerNotFoundError
+from agentfm.models import PeerID, WorkerProfile
+
+if TYPE_CHECKING:
+    from agentfm._client import AgentFMClient, AsyncAgentFMClient
+
+__all__ = ["AsyncWorkers", "WorkerQuery", "Workers", "profile_from_worker"]
+
+
+def _present(value: str | Unset) -> str | None:
+    return None if isinstance(value, Unset) or value == "" else value
+
+
+def profile_from_worker(worker: Worker) -> WorkerProfile:
+    """A `WorkerProfile` from the generated model of one `/api/workers` entry."""
+    return WorkerProfile(
+        peer_id=worker.peer_id,
+        author=worker.author,
+        name=worker.name,
+        status=worker.status,
+        hardware=worker.hardware,
+        description=worker.description,
+        cpu_usage_pct=worker.cpu_usage_pct,
+        ram_free_gb=worker.ram_free_gb,
+        current_tasks=worker.current_tasks,
+        max_tasks=worker.max_tasks,
+        has_gpu=worker.has_gpu,
+        gpu_used_gb=worker.gpu_used_gb,
+        gpu_total_gb=worker.gpu_total_gb,
+        gpu_usage_pct=worker.gpu_usage_pct,
+        honesty_score=worker.honesty_score,
+        is_equivocator=worker.is_equivocator,
+        dispatch_allowed=worker.dispatch_allowed,
+        online=worker.online,
+        dispatch_refuse_reason=_present(worker.dispatch_refuse_reason),
+        last_seen=None if isinstance(worker.last_seen, Unset) else worker.last_seen,
+        agent_image_ref=_present(worker.agent_image_ref),
+        agent_image_digest=_present(worker.agent_image_digest),
+        agent_capability=_present(worker.agent_capability),
+        raw=worker.to_dict(),
+    )
+
+
+def _folded(value: str | None) -> str | None:
+    return value.casefold() if value is not None else None
+
+
+@attrs.frozen(kw_only=True)
+class WorkerQuery:
+    """Which workers a `list` call wants, and how many it is willing to wait for."""
+
+    model: str | None = attrs.field(default=None, converter=_folded)
+    agent_name: str | None = attrs.field(default=None, converter=_folded)
+    author: str | None = attrs.field(default=None, converter=_folded)
+    available_only: bool = False
+    wait_for_workers: int = 0
+    poll_timeout: float = 15.0
+    poll_interval: float = 1.0
+
+    def __attrs_post_init__(self) -> None:
+        if self.wait_for_workers < 0 or self.poll_timeout < 0 or self.poll_interval <= 0:
+            raise InvalidRequestError(
+                "wait_for_workers and poll_timeout must be >= 0 and poll_interval > 0",
+                code="invalid_argument",
+            )
+
+    def matches(self, worker: WorkerProfile) -> bool:
+        """Filters are case-insensitive; `model` is the engine read from `hardware`."""
+        return (
+            (self.model is None or worker.model.casefold() == self.model)
+            and (self.agent_name is None or worker.agent_name.casefold() == self.agent_name)
+            and (self.author is None or worker.author.casefold() == self.author)
+            and (not self.available_only or worker.is_available)
+        )
+
+    def select(self, listing: WorkerList) -> list[WorkerProfile]:
+        profiles = (profile_from_worker(worker) for worker in listing.agents)
+        return [profile for profile in profiles if self.matches(profile)]
+
+    def satisfied(self, selected: list[WorkerProfile]) -> bool:
+        return len(selected) >= self.wait_for_workers
+
+    def next_wait(self, deadline: float) -> float | None:
+        """Seconds until the next poll, or None when the deadline has passed."""
+        remaining = deadline - time.monotonic()
+        return min(self.poll_interval, remaining) if remaining > 0 else None
+
+
+def _find(listing: WorkerList, peer_id: str) -> WorkerProfile:
+    for worker in listing.agents:
+        if worker.peer_id == peer_id:
+            return profile_from_worker(worker)
+    raise WorkerNotFoundError(
+        f"peer {peer_id} is not in the gateway's live telemetry (unknown or offline)",
+        code="worker_not_found",
+    )
+
+
+class Workers:
+    """`client.workers` of `AgentFMClient`."""
+
+    def __init__(self, client: AgentFMClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        model: str | None = None,
+        agent_name: str | None = None,
+        author: str | None = None,
+        available_only: bool = False,
+        wait_for_workers: int = 0,
+        poll_timeout: float = 15.0,
+        poll_interval: float = 1.0,
+    ) -> list[WorkerProfile]:
+        """The online workers matching every filter given (case-insensitive).
+
+        With `wait_for_workers=N`, polls until N match or `poll_timeout` seconds pass, then
+        returns what matched.
+        """
+        query = WorkerQuery(
+            model=model,
+            agent_name=agent_name,
+            author=author,
+            available_only=available_only,
+            wait_for_workers=wait_for_workers,
+            poll_timeout=poll_timeout,
+            poll_interval=poll_interval,
+        )
+        deadline = time.monotonic() + query.poll_timeout
+        while True:
+            selected = query.select(self._client._call(list_workers.sync_detailed, WorkerList))
+            wait = None if query.satisfied(selected) else query.next_wait(deadline)
+            if wait is None:
+                return selected
+            self._client._sleep(wait)
+
+    def get(self, peer_id: str) -> WorkerProfile:
+        """The online worker with this peer id; `WorkerNotFoundError` when it is not online."""
+        wanted = PeerID(peer_id)
+        return _find(self._client._call(list_workers.sync_detailed, WorkerList), wanted)
+
+
+class AsyncWorkers:
+    """`client.workers` of `AsyncAgentFMClient`."""
+
+    def __init__(self, client: AsyncAgentFMClient) -> None:
+        self._client = client
+
+    async def list(
+        self,
+        *,
+        model: str | None = None,
+        agent_name: str | None = None,
+        author: str | None = None,
+        available_only: bool = False,
+        wait_for_workers: int = 0,
+        poll_timeout: float = 15.0,
+        poll_interval: float = 1.0,
+    ) -> list[WorkerProfile]:
+        """The online workers matching every filter given (see `Workers.list`)."""
+        query = WorkerQuery(
+            model=model,
+            agent_name=agent_name,
+            author=author,
+            available_only=available_only,
+            wait_for_workers=wait_for_workers,
+            poll_timeout=poll_timeout,
+            poll_interval=poll_interval,
+        )
+        deadline = time.monotonic() + query.poll_timeout
+        while True:
+            listing = await self._client._call(list_workers.asyncio_detailed, WorkerList)
+            selected = query.select(listing)
+            wait = None if query.satisfied(selected) else query.next_wait(deadline)
+            if wait is None:
+                return selected
+            await self._client._sleep(wait)
+
+    async def get(self, peer_id: str) -> WorkerProfile:
+        """The online worker with this peer id; `WorkerNotFoundError` when it is not online."""
+        wanted = PeerID(peer_id)
+        return _find(await self._client._call(list_workers.asyncio_detailed, WorkerList), wanted)

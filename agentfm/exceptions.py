@@ -1,0 +1,282 @@
+"""Every error the SDK raises. No other exception type escapes a public call.
+
+    AgentFMError                      .message .code .status (None when no HTTP answer)
+    ├── GatewayConnectionError        the gateway could not be reached, or the connection broke
+    │   └── GatewayTimeoutError       no answer within the client's timeout
+    ├── GatewayProtocolError          an answer the SDK cannot decode, or a route the gateway lacks
+    ├── AuthenticationError           401 `unauthorized` / `invalid_api_key`
+    ├── RateLimitError                429 `rate_limited`: too many failed logins (.retry_after)
+    ├── InvalidRequestError           400 / 405 / other 4xx: the request itself is wrong
+    │   ├── InvalidPeerIdError        not a libp2p peer id (checked locally, or 400 `bad_peer_id`)
+    │   ├── InvalidCidError           not a comment CID (checked locally, or 400 `bad_cid`)
+    │   ├── InvalidCommentError       400 `body_too_large` / `bad_rating`
+    │   └── OriginRefusedError        403 `cross-origin request refused`
+    ├── WorkerNotFoundError           404 `Worker not found or offline`
+    ├── WorkerUnreachableError        500 `Failed to connect to worker` / 502 `worker_unreachable`
+    ├── WorkerStreamError             the task stream failed or ended without a completion
+    │                                 sentinel (.partial_text); 500 `Failed to send prompt` ...,
+    │                                 502 `worker_stream_failed`
+    ├── DispatchRefusedError          403 `dispatch refused: <reason>`: the trust gate (.reason)
+    ├── ModelNotFoundError            404 `model_not_found`
+    ├── MeshOverloadedError           503 `mesh_overloaded`: every matching worker is busy
+    │   └── AsyncCapacityError        503 `async_capacity_exhausted` (.retry_after)
+    ├── GatewayInternalError          500 `internal_error` and any other 5xx
+    │   └── LedgerInternalError       500 `ledger_error` `gather_error` `prove_error`
+    │                                 `append_failed` `store_error`, 400 `store_body`
+    ├── LedgerUnavailableError        503 `ledger_unavailable` `comments_unavailable`
+    │                                 `host_unavailable`, 501 `not_implemented`
+    ├── EntryNotFoundError            404 `entry_not_found`: not in this Boss's own log
+    ├── CommentNotFoundError          404 `comment_not_found`
+    ├── CommentSignatureError         401 `bad_signature` (not a bearer-token failure)
+    ├── NonSelfSubmitterError         403 `non_self_submitter`
+    ├── ProofVerificationError        a Merkle proof does not fold to the signed root
+    ├── ArtifactError                 an artifact zip is refused (zip-slip, symlink, caps, corrupt)
+    │   └── ArtifactTimeoutError      the announced zip never arrived (.text keeps the answer)
+    └── WebhookVerificationError      a webhook body or signature is refused
+
+`code` is the gateway's envelope code where it sent one (section 3.3 of the protocol facts), and
+otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_not_found`,
+`dispatch_refused`, `stream_incomplete`) or the local failure (e.g. `connection_error`).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AgentFMError",
+    "ArtifactError",
+    "ArtifactTimeoutError",
+    "AsyncCapacityError",
+    "AuthenticationError",
+    "CommentNotFoundError",
+    "CommentSignatureError",
+    "DispatchRefusedError",
+    "EntryNotFoundError",
+    "GatewayConnectionError",
+    "GatewayInternalError",
+    "GatewayProtocolError",
+    "GatewayTimeoutError",
+    "InvalidCidError",
+    "InvalidCommentError",
+    "InvalidPeerIdError",
+    "InvalidRequestError",
+    "LedgerInternalError",
+    "LedgerUnavailableError",
+    "MeshOverloadedError",
+    "ModelNotFoundError",
+    "NonSelfSubmitterError",
+    "OriginRefusedError",
+    "ProofVerificationError",
+    "RateLimitError",
+    "WebhookVerificationError",
+    "WorkerNotFoundError",
+    "WorkerStreamError",
+    "WorkerUnreachableError",
+]
+
+
+class AgentFMError(Exception):
+    """Base of every SDK error: a human message, a machine code, and the HTTP status if any."""
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+    def __str__(self) -> str:
+        details = ", ".join(
+            part
+            for part in (
+                f"code={self.code}" if self.code else "",
+                f"status={self.status}" if self.status is not None else "",
+            )
+            if part
+        )
+        return f"{self.message} ({details})" if details else self.message
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.message!r}, code={self.code!r}, status={self.status!r})"
+        )
+
+
+class GatewayConnectionError(AgentFMError):
+    """The gateway could not be reached, or the connection broke mid-answer.
+
+    When it broke during a task's stream, `partial_text` holds what arrived before.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        partial_text: str = "",
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.partial_text = partial_text
+
+
+class GatewayTimeoutError(GatewayConnectionError):
+    """The gateway did not answer within the client's timeout."""
+
+
+class GatewayProtocolError(AgentFMError):
+    """The gateway answered something the SDK cannot decode (or has no such route)."""
+
+
+class AuthenticationError(AgentFMError):
+    """The gateway refused the bearer token (missing, malformed, or not a configured key)."""
+
+
+class RateLimitError(AgentFMError):
+    """Too many failed authentications from this address; wait `retry_after` seconds."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.retry_after = retry_after
+
+
+class InvalidRequestError(AgentFMError):
+    """The request was refused as malformed: fix the input rather than retry."""
+
+
+class InvalidPeerIdError(InvalidRequestError):
+    """A value that must be a libp2p peer id is not one."""
+
+
+class InvalidCidError(InvalidRequestError):
+    """A value that must be a comment CID (`1220` + 64 hex) is not one."""
+
+
+class InvalidCommentError(InvalidRequestError):
+    """A comment's text is too long or its rating is outside [-1, 1]."""
+
+
+class OriginRefusedError(InvalidRequestError):
+    """The gateway refused a state-changing request because of its `Origin` header."""
+
+
+class WorkerNotFoundError(AgentFMError):
+    """The peer id is not in the gateway's live telemetry (unknown, or offline)."""
+
+
+class WorkerUnreachableError(AgentFMError):
+    """The worker is known but the gateway could not dial it."""
+
+
+class WorkerStreamError(AgentFMError):
+    """The task stream failed, or ended without the worker's completion sentinel.
+
+    The gateway answers 200 even when the worker refused the task, crashed, or the connection to
+    it died; such an answer is never a success. `partial_text` holds what arrived before the end.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        partial_text: str = "",
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.partial_text = partial_text
+
+
+class DispatchRefusedError(AgentFMError):
+    """The gateway's trust gate refused the worker (`reason`: `peer_is_equivocator`, ...)."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, status: int | None = None, reason: str = ""
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.reason = reason
+
+
+class ModelNotFoundError(AgentFMError):
+    """No trust-permitted online worker matches the requested model."""
+
+
+class MeshOverloadedError(AgentFMError):
+    """Every worker that could take the request is at capacity; retry later."""
+
+
+class AsyncCapacityError(MeshOverloadedError):
+    """The gateway already runs its maximum of async tasks; retry after `retry_after` seconds."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.retry_after = retry_after
+
+
+class GatewayInternalError(AgentFMError):
+    """The gateway failed internally."""
+
+
+class LedgerInternalError(GatewayInternalError):
+    """The gateway's ledger or comment store failed."""
+
+
+class LedgerUnavailableError(AgentFMError):
+    """The gateway runs without the ledger, comment store or libp2p host this call needs."""
+
+
+class EntryNotFoundError(AgentFMError):
+    """The entry is not in this Boss's own log, so the gateway cannot prove it."""
+
+
+class CommentNotFoundError(AgentFMError):
+    """No comment body with this CID was found locally, from its author, or via the relay."""
+
+
+class CommentSignatureError(AgentFMError):
+    """The gateway could not verify a caller-signed comment's signature (not a token failure)."""
+
+
+class NonSelfSubmitterError(AgentFMError):
+    """A caller-signed comment named a rater other than the Boss itself."""
+
+
+class ProofVerificationError(AgentFMError):
+    """A Merkle inclusion proof does not fold to the signed tree head's root."""
+
+
+class ArtifactError(AgentFMError):
+    """An artifact archive was refused or could not be extracted; nothing was left half-written."""
+
+
+class ArtifactTimeoutError(ArtifactError):
+    """The worker announced files but their zip never arrived; `text` is the task's answer."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        text: str = "",
+        task_id: str = "",
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.text = text
+        self.task_id = task_id
+
+
+class WebhookVerificationError(AgentFMError):
+    """A webhook request was refused: bad signature, type, size, or body."""
