@@ -64,7 +64,7 @@ demo: $(SDK_STAMP)
 	$(BIN)/python -m agentfm.demo
 
 record: $(SDK_STAMP)
-	$(BIN)/python -m tests.record
+	$(BIN)/python tests/record.py
 
 bench: $(SDK_STAMP)
 	$(BIN)/python -m bench

@@ -12,10 +12,10 @@ launcher, the simulator and the CLI load on first use.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from agentfm._client import AgentFMClient, AsyncAgentFMClient
+from agentfm._lazy import lazy_attributes
 from agentfm._version import __version__
 from agentfm.exceptions import (
     AgentFMError,
@@ -30,6 +30,7 @@ from agentfm.exceptions import (
     GatewayConnectionError,
     GatewayInternalError,
     GatewayProtocolError,
+    GatewayStartError,
     GatewayTimeoutError,
     InvalidCidError,
     InvalidCommentError,
@@ -50,19 +51,48 @@ from agentfm.exceptions import (
 )
 from agentfm.models import (
     AsyncTaskAck,
+    CommentBody,
+    CommentReceipt,
+    InclusionProof,
+    LogEntry,
+    MeshEvent,
     PeerID,
+    PeerLog,
+    PeerReputation,
+    PeerSummary,
+    RaterSummary,
     ScatterResult,
     TaskChunk,
     TaskResult,
+    TreeHead,
+    WorkerOfflineEvent,
+    WorkerOnlineEvent,
     WorkerProfile,
+    WorkerTable,
 )
 
 if TYPE_CHECKING:
+    from agentfm._comment_signing import BossSigningKey
+    from agentfm._events import AsyncEventStream, EventStream
+    from agentfm.artifacts import ArtifactManager
+    from agentfm.crypto import SwarmKey
+    from agentfm.daemon import LocalMeshGateway
+    from agentfm.merkle import verify_proof
     from agentfm.openai import AgentFMRoutingWarning
+    from agentfm.webhook import WebhookPayload, WebhookReceiver
 
 # Loaded on first access: name -> module that defines it.
 _LAZY = {
+    "AsyncEventStream": "agentfm._events",
+    "BossSigningKey": "agentfm._comment_signing",
+    "EventStream": "agentfm._events",
+    "verify_proof": "agentfm.merkle",
     "AgentFMRoutingWarning": "agentfm.openai",
+    "ArtifactManager": "agentfm.artifacts",
+    "LocalMeshGateway": "agentfm.daemon",
+    "SwarmKey": "agentfm.crypto",
+    "WebhookPayload": "agentfm.webhook",
+    "WebhookReceiver": "agentfm.webhook",
 }
 
 __all__ = [
@@ -70,52 +100,65 @@ __all__ = [
     "AgentFMError",
     "AgentFMRoutingWarning",
     "ArtifactError",
+    "ArtifactManager",
     "ArtifactTimeoutError",
     "AsyncAgentFMClient",
     "AsyncCapacityError",
+    "AsyncEventStream",
     "AsyncTaskAck",
     "AuthenticationError",
+    "BossSigningKey",
+    "CommentBody",
     "CommentNotFoundError",
+    "CommentReceipt",
     "CommentSignatureError",
     "DispatchRefusedError",
     "EntryNotFoundError",
+    "EventStream",
     "GatewayConnectionError",
     "GatewayInternalError",
     "GatewayProtocolError",
+    "GatewayStartError",
     "GatewayTimeoutError",
+    "InclusionProof",
     "InvalidCidError",
     "InvalidCommentError",
     "InvalidPeerIdError",
     "InvalidRequestError",
     "LedgerInternalError",
     "LedgerUnavailableError",
+    "LocalMeshGateway",
+    "LogEntry",
+    "MeshEvent",
     "MeshOverloadedError",
     "ModelNotFoundError",
     "NonSelfSubmitterError",
     "OriginRefusedError",
     "PeerID",
+    "PeerLog",
+    "PeerReputation",
+    "PeerSummary",
     "ProofVerificationError",
     "RateLimitError",
+    "RaterSummary",
     "ScatterResult",
+    "SwarmKey",
     "TaskChunk",
     "TaskResult",
+    "TreeHead",
+    "WebhookPayload",
+    "WebhookReceiver",
     "WebhookVerificationError",
     "WorkerNotFoundError",
+    "WorkerOfflineEvent",
+    "WorkerOnlineEvent",
     "WorkerProfile",
     "WorkerStreamError",
+    "WorkerTable",
     "WorkerUnreachableError",
     "__version__",
+    "verify_proof",
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'agentfm' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

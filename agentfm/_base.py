@@ -6,6 +6,8 @@ only add the sending and waiting.
 
 from __future__ import annotations
 
+import json
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,9 +16,21 @@ from agentfm_gateway.types import Response
 
 from agentfm._errors import error_from_response
 from agentfm._options import ClientOptions
-from agentfm.exceptions import GatewayProtocolError
+from agentfm.exceptions import AgentFMError, GatewayProtocolError, InvalidRequestError
 
-__all__ = ["PARSE_ERRORS", "ClientBase", "expect_parsed", "protocol_error", "stream_failure"]
+__all__ = [
+    "MAX_REQUEST_BYTES",
+    "PARSE_ERRORS",
+    "ClientBase",
+    "check_request_body",
+    "expect_parsed",
+    "forget_answer",
+    "protocol_error",
+    "remember_answer",
+    "remember_answer_async",
+    "stream_failure",
+    "unparsable_answer",
+]
 
 ParsedT = TypeVar("ParsedT")
 
@@ -38,9 +52,64 @@ def expect_parsed(response: Response[Any], expected: type[ParsedT]) -> ParsedT:
     return response.parsed
 
 
+# Sections 5.4, 5.10: the gateway reads at most 1 MiB of a request body and fails to parse the rest.
+MAX_REQUEST_BYTES = 1 << 20
+
+
+def check_request_body(body: dict[str, Any]) -> None:
+    """Refuse a JSON body that cannot be sent, or that the gateway would cut at 1 MiB."""
+    try:
+        # Encoded as httpx encodes a `json=` body, so the size is the size sent.
+        encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidRequestError(
+            f"the request cannot be encoded as JSON: {error}", code="invalid_argument"
+        ) from None
+    if len(encoded.encode("utf-8")) > MAX_REQUEST_BYTES:
+        raise InvalidRequestError(
+            "the request is too large: the gateway reads at most 1 MiB of request body",
+            code="prompt_too_large",
+        )
+
+
 def stream_failure(response: httpx.Response) -> Exception:
     """The error a streaming request's non-200 answer means (its body must have been read)."""
     return error_from_response(response.status_code, response.headers, response.content)
+
+
+# The answer the generated parser is working on, so that a body it cannot parse is still judged by
+# its status: a proxy's HTML 401 is an authentication failure, not a protocol error.
+_ANSWER_BEING_PARSED: ContextVar[httpx.Response | None] = ContextVar(
+    "agentfm_answer_being_parsed", default=None
+)
+
+
+def remember_answer(response: httpx.Response) -> None:
+    """httpx response hook: note the answer for `unparsable_answer`."""
+    _ANSWER_BEING_PARSED.set(response)
+
+
+async def remember_answer_async(response: httpx.Response) -> None:
+    """The async client's response hook (httpx awaits async clients' hooks)."""
+    _ANSWER_BEING_PARSED.set(response)
+
+
+def forget_answer() -> None:
+    """Called before each request, so an earlier answer is never blamed for a later failure."""
+    _ANSWER_BEING_PARSED.set(None)
+
+
+def unparsable_answer(error: Exception) -> AgentFMError:
+    """The error for an answer the generated parser rejected: by its status when it is a refusal,
+    else a protocol error (a success without the documented body)."""
+    response = _ANSWER_BEING_PARSED.get()
+    if response is not None and not 200 <= response.status_code < 300:
+        try:
+            body = response.content
+        except httpx.ResponseNotRead:
+            body = b""
+        return error_from_response(response.status_code, response.headers, body)
+    return protocol_error(error)
 
 
 def protocol_error(error: Exception) -> GatewayProtocolError:

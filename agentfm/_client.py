@@ -22,7 +22,16 @@ from agentfm_gateway.api.health import get_health
 from agentfm_gateway.models import Health
 from agentfm_gateway.types import Response
 
-from agentfm._base import PARSE_ERRORS, ClientBase, expect_parsed, protocol_error, stream_failure
+from agentfm._base import (
+    PARSE_ERRORS,
+    ClientBase,
+    expect_parsed,
+    forget_answer,
+    remember_answer,
+    remember_answer_async,
+    stream_failure,
+    unparsable_answer,
+)
 from agentfm._errors import error_from_transport
 from agentfm._options import DEFAULT_GATEWAY_URL, NOT_GIVEN, ClientOptions, NotGiven, TimeoutSetting
 from agentfm._retry import RetryPolicy
@@ -35,6 +44,8 @@ from agentfm._transport import (
 from agentfm.exceptions import AgentFMError
 
 if TYPE_CHECKING:
+    from agentfm._events import AsyncEvents, Events
+    from agentfm._peers import AsyncPeers, Peers
     from agentfm._tasks import AsyncTasks, Tasks
     from agentfm._workers import AsyncWorkers, Workers
     from agentfm.openai import AsyncOpenAI, OpenAI
@@ -81,7 +92,11 @@ class AgentFMClient(ClientBase):
             ClientTransport(http_client) if http_client is not None else httpx.HTTPTransport()
         )
         transport = RetryingTransport(wire, RetryPolicy(max_retries=options.retries))
-        self._http = httpx.Client(transport=transport, **self._http_settings())
+        self._http = httpx.Client(
+            transport=transport,
+            event_hooks={"response": [remember_answer]},
+            **self._http_settings(),
+        )
         self._gateway = GatewayClient(base_url=options.gateway_url).set_httpx_client(self._http)
 
     @property
@@ -95,6 +110,20 @@ class AgentFMClient(ClientBase):
         from agentfm._workers import Workers
 
         return Workers(self)
+
+    @cached_property
+    def peers(self) -> Peers:
+        """The trust layer: `get`, `reputation`, `log`, `proof`, `verify`, `comment`, ..."""
+        from agentfm._peers import Peers
+
+        return Peers(self)
+
+    @cached_property
+    def events(self) -> Events:
+        """Live mesh events: `stream()` yields workers coming online and going offline."""
+        from agentfm._events import Events
+
+        return Events(self)
 
     @cached_property
     def tasks(self) -> Tasks:
@@ -162,12 +191,13 @@ class AgentFMClient(ClientBase):
     def _call(
         self, send: Callable[..., Response[Any]], expected: type[ParsedT], **arguments: Any
     ) -> ParsedT:
+        forget_answer()
         try:
             response = send(client=self._gateway, **arguments)
         except httpx.HTTPError as error:
             raise error_from_transport(error, self.gateway_url) from None
         except PARSE_ERRORS as error:
-            raise protocol_error(error) from None
+            raise unparsable_answer(error) from None
         return expect_parsed(response, expected)
 
     @contextlib.contextmanager
@@ -223,7 +253,11 @@ class AsyncAgentFMClient(ClientBase):
             else httpx.AsyncHTTPTransport()
         )
         transport = AsyncRetryingTransport(wire, RetryPolicy(max_retries=options.retries))
-        self._http = httpx.AsyncClient(transport=transport, **self._http_settings())
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            event_hooks={"response": [remember_answer_async]},
+            **self._http_settings(),
+        )
         self._gateway = GatewayClient(base_url=options.gateway_url).set_async_httpx_client(
             self._http
         )
@@ -239,6 +273,20 @@ class AsyncAgentFMClient(ClientBase):
         from agentfm._workers import AsyncWorkers
 
         return AsyncWorkers(self)
+
+    @cached_property
+    def peers(self) -> AsyncPeers:
+        """The trust layer: `await get(...)`, `reputation`, `log`, `proof`, `verify`, ..."""
+        from agentfm._peers import AsyncPeers
+
+        return AsyncPeers(self)
+
+    @cached_property
+    def events(self) -> AsyncEvents:
+        """Live mesh events: `async for event in client.events.stream()`."""
+        from agentfm._events import AsyncEvents
+
+        return AsyncEvents(self)
 
     @cached_property
     def tasks(self) -> AsyncTasks:
@@ -308,12 +356,13 @@ class AsyncAgentFMClient(ClientBase):
         expected: type[ParsedT],
         **arguments: Any,
     ) -> ParsedT:
+        forget_answer()
         try:
             response = await send(client=self._gateway, **arguments)
         except httpx.HTTPError as error:
             raise error_from_transport(error, self.gateway_url) from None
         except PARSE_ERRORS as error:
-            raise protocol_error(error) from None
+            raise unparsable_answer(error) from None
         return expect_parsed(response, expected)
 
     @contextlib.asynccontextmanager

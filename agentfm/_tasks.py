@@ -6,42 +6,41 @@ The request checks, the sentinel decoding and the judgement of how a stream ende
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import httpx
+from agentfm_gateway.api.about import get_about
 from agentfm_gateway.api.tasks import execute_task, execute_task_async
-from agentfm_gateway.models import AsyncExecuteRequest, ExecuteRequest
+from agentfm_gateway.models import About, AsyncExecuteRequest, ExecuteRequest
 from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
 
+from agentfm._base import check_request_body
+from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
 from agentfm._task_output import TaskOutputDecoder
-from agentfm.exceptions import GatewayConnectionError, InvalidRequestError, WorkerStreamError
-from agentfm.models import AsyncTaskAck, PeerID, TaskChunk, TaskResult
+from agentfm._trust import TrustRequirement, gateway_refusal_reason, refusal_error, refusal_reason
+from agentfm.exceptions import (
+    ArtifactError,
+    GatewayConnectionError,
+    InvalidRequestError,
+    WorkerStreamError,
+)
+from agentfm.models import AsyncTaskAck, PeerID, ScatterResult, TaskChunk, TaskResult
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from agentfm._client import AgentFMClient, AsyncAgentFMClient
+    from agentfm._scatter import CheckpointPath, PickCallback, ProgressCallback
+    from agentfm.artifacts import ArtifactManager
 
-__all__ = ["AsyncTasks", "Tasks", "new_task_id"]
+__all__ = ["AsyncTasks", "Tasks", "artifact_manager"]
 
-# Section 2.1: what the gateway accepts as a task id.
-_TASK_ID = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$")
-# Section 5.4: the gateway reads at most 1 MiB of request body and fails to parse the rest.
-_MAX_REQUEST_BYTES = 1 << 20
 # Section 5.4: a worker that refuses a task before running it says so in one line.
 _REFUSAL = re.compile(r"^❌ ERROR: (Worker is |Version mismatch)")
-
-
-def new_task_id() -> str:
-    """A fresh task id in the gateway's own format (`task_` + 24 hex), minted client-side so
-    the caller knows which `agentfm_artifacts/<task_id>.zip` belongs to the task."""
-    return f"task_{secrets.token_hex(12)}"
 
 
 def _checked_prompt(prompt: str) -> str:
@@ -50,19 +49,11 @@ def _checked_prompt(prompt: str) -> str:
     return prompt
 
 
-def _checked_size(body: dict[str, object]) -> None:
-    if len(json.dumps(body).encode("utf-8")) > _MAX_REQUEST_BYTES:
-        raise InvalidRequestError(
-            "the prompt is too large: the gateway reads at most 1 MiB of request body",
-            code="prompt_too_large",
-        )
-
-
 def execute_request(worker_id: str, prompt: str, task_id: str | None) -> ExecuteRequest:
     """The body of `/api/execute`, checked the way the gateway would check it."""
     peer = PeerID(worker_id)
     _checked_prompt(prompt)
-    if task_id is not None and not _TASK_ID.match(task_id):
+    if task_id is not None and not is_task_id(task_id):
         raise InvalidRequestError(
             f"task_id {task_id!r} must be 1-128 of [A-Za-z0-9_.-], starting alphanumeric",
             code="invalid_task_id",
@@ -70,7 +61,7 @@ def execute_request(worker_id: str, prompt: str, task_id: str | None) -> Execute
     request = ExecuteRequest(worker_id=str(peer), prompt=prompt)
     if task_id is not None:
         request.task_id = task_id
-    _checked_size(request.to_dict())
+    check_request_body(request.to_dict())
     return request
 
 
@@ -88,7 +79,7 @@ def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> Async
                 code="invalid_webhook_url",
             )
         request.webhook_url = webhook_url
-    _checked_size(request.to_dict())
+    check_request_body(request.to_dict())
     return request
 
 
@@ -115,6 +106,16 @@ def ack_from_gateway(ack: GatewayAsyncTaskAck) -> AsyncTaskAck:
     return AsyncTaskAck(task_id=ack.task_id, status=ack.status, message=ack.message)
 
 
+def artifact_manager(artifacts_dir: Path | None, artifact_timeout: float) -> ArtifactManager:
+    """Where `run` finds and extracts a task's zip (agentfm/artifacts.py); `artifact_timeout`
+    is checked now, before the task is dispatched. Without `artifacts_dir`: `./agentfm_artifacts`.
+    """
+    from agentfm.artifacts import ArtifactManager, checked_timeout
+
+    checked_timeout(artifact_timeout)
+    return ArtifactManager(artifacts_dir)
+
+
 def result_from(
     decoder: TaskOutputDecoder, request: ExecuteRequest, started: float, artifacts: list[Path]
 ) -> TaskResult:
@@ -128,13 +129,33 @@ def result_from(
 
 
 class Tasks:
-    """`client.tasks` of `AgentFMClient`."""
+    """`client.tasks` of `AgentFMClient`.
+
+    Trust at dispatch: `run`, `stream` and `submit_async` take `min_honesty=` (refuse a worker
+    whose honesty score is below it) and `skip_equivocators=True`. With either, the worker's
+    profile is fetched first (one GET; plus `/v1/about` once per client, for the gateway's
+    `reputation_floor`) and a refused worker raises `DispatchRefusedError` (code
+    `dispatch_refused_locally`) before anything is sent: for the caller's demands and for the
+    gateway's own gate (equivocators, honesty below its floor; section 7) alike.
+
+    Batches: `scatter(prompts, peer_ids=...)`, `scatter_by_model(prompts, model=...)` and
+    `scatter_iter(...)` (results as they finish) run many prompts across many peers, never more
+    at once on a worker than it has free slots, retrying failures on other peers, optionally
+    resumable from a `checkpoint=` file (agentfm/_scatter.py).
+    """
 
     def __init__(self, client: AgentFMClient) -> None:
         self._client = client
+        self._reputation_floor: float | None = None
 
     def stream(
-        self, *, worker_id: str, prompt: str, task_id: str | None = None
+        self,
+        *,
+        worker_id: str,
+        prompt: str,
+        task_id: str | None = None,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
     ) -> Iterator[TaskChunk]:
         """Run a task and yield its output as it arrives.
 
@@ -144,7 +165,30 @@ class Tasks:
         raises `WorkerStreamError` (with `partial_text`) after the text that did arrive.
         """
         request = execute_request(worker_id, prompt, task_id)
+        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
+        if trust.demands_anything:
+            return self._trusted_chunks(trust, request)
         return self._chunks(request, TaskOutputDecoder())
+
+    def _trusted_chunks(
+        self, trust: TrustRequirement, request: ExecuteRequest
+    ) -> Iterator[TaskChunk]:
+        # Checked when iteration starts, like the request itself.
+        self._enforce_trust(request.worker_id, trust)
+        yield from self._chunks(request, TaskOutputDecoder())
+
+    def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
+        if not trust.demands_anything:
+            return
+        worker = self._client.workers.get(worker_id)
+        if self._reputation_floor is None:
+            about = self._client._call(get_about.sync_detailed, About)
+            self._reputation_floor = float(about.reputation_floor)
+        reason = refusal_reason(worker, trust) or gateway_refusal_reason(
+            worker, self._reputation_floor
+        )
+        if reason is not None:
+            raise refusal_error(worker, reason)
 
     def _chunks(self, request: ExecuteRequest, decoder: TaskOutputDecoder) -> Iterator[TaskChunk]:
         try:
@@ -160,37 +204,218 @@ class Tasks:
         if not decoder.completed:
             raise incomplete_stream_error(decoder, request.worker_id)
 
-    def run(self, *, worker_id: str, prompt: str, artifact_timeout: float = 120.0) -> TaskResult:
-        """Run a task to completion; return its text, and artifacts when the worker wrote files."""
+    def run(
+        self,
+        *,
+        worker_id: str,
+        prompt: str,
+        artifact_timeout: float = 120.0,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
+    ) -> TaskResult:
+        """Run a task to completion; return its text, and artifacts when the worker wrote files.
+
+        Files are awaited only when the worker announced them; they are extracted into a folder
+        of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with `.text`) when
+        the announced zip does not appear within `artifact_timeout` seconds.
+        """
         started = time.monotonic()
-        request = execute_request(worker_id, prompt, new_task_id())
+        task_id = new_task_id()
+        request = execute_request(worker_id, prompt, task_id)
+        artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
+        self._enforce_trust(
+            request.worker_id,
+            TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
+        )
         decoder = TaskOutputDecoder()
         for _ in self._chunks(request, decoder):
             pass
-        return result_from(decoder, request, started, [])
+        paths = self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
+        return result_from(decoder, request, started, paths)
+
+    def _collect_artifacts(
+        self, artifacts: ArtifactManager, decoder: TaskOutputDecoder, task_id: str, timeout: float
+    ) -> list[Path]:
+        # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
+        if not decoder.files_incoming:
+            return []
+        try:
+            return artifacts.collect_for_task(task_id, timeout)
+        except ArtifactError as error:
+            # The task completed; only its files failed. Its answer must not be lost with them.
+            error.text, error.task_id = decoder.text, task_id
+            raise
 
     def submit_async(
-        self, *, worker_id: str, prompt: str, webhook_url: str | None = None
+        self,
+        *,
+        worker_id: str,
+        prompt: str,
+        webhook_url: str | None = None,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
     ) -> AsyncTaskAck:
         """Queue a task without waiting; the gateway POSTs `webhook_url` when it completes.
 
         The gateway sends no notification when a task fails, and keeps no status to poll.
         """
         request = async_request(worker_id, prompt, webhook_url)
+        self._enforce_trust(
+            request.worker_id,
+            TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
+        )
         ack = self._client._call(
             execute_task_async.sync_detailed, GatewayAsyncTaskAck, body=request
         )
         return ack_from_gateway(ack)
 
+    def scatter(
+        self,
+        prompts: Iterable[str],
+        *,
+        peer_ids: Iterable[str],
+        max_concurrency: int = 8,
+        max_retries: int = 2,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
+        checkpoint: CheckpointPath = None,
+        progress: ProgressCallback | None = None,
+        artifact_timeout: float = 120.0,
+    ) -> list[ScatterResult]:
+        """Run every prompt on these peers; one `ScatterResult` per prompt, in submission order.
+
+        A failed prompt is `ScatterResult(status="failed", error=...)`, never an exception; see
+        `scatter_iter` for the scheduling, retries, trust options, `checkpoint` and `progress`.
+        """
+        from agentfm import _scatter
+
+        spec = _scatter.ScatterSpec.create(
+            prompts,
+            peer_ids=peer_ids,
+            max_concurrency=max_concurrency,
+            max_retries=max_retries,
+            min_honesty=min_honesty,
+            skip_equivocators=skip_equivocators,
+            checkpoint=checkpoint,
+            progress=progress,
+            artifact_timeout=artifact_timeout,
+        )
+        return _scatter.collect(_scatter.iterate(self, spec))
+
+    def scatter_by_model(
+        self,
+        prompts: Iterable[str],
+        *,
+        model: str,
+        max_workers: int | None = None,
+        pick: PickCallback | None = None,
+        max_concurrency: int = 8,
+        max_retries: int = 2,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
+        checkpoint: CheckpointPath = None,
+        progress: ProgressCallback | None = None,
+        artifact_timeout: float = 120.0,
+    ) -> list[ScatterResult]:
+        """Run every prompt on the online workers serving `model`; results in submission order.
+
+        `pick(workers)` chooses among the matching workers (e.g. lowest GPU usage); without it,
+        the least loaded come first. `max_workers` caps how many are used. See `scatter_iter`.
+        """
+        from agentfm import _scatter
+
+        spec = _scatter.ScatterSpec.create(
+            prompts,
+            model=model,
+            max_workers=max_workers,
+            pick=pick,
+            max_concurrency=max_concurrency,
+            max_retries=max_retries,
+            min_honesty=min_honesty,
+            skip_equivocators=skip_equivocators,
+            checkpoint=checkpoint,
+            progress=progress,
+            artifact_timeout=artifact_timeout,
+        )
+        return _scatter.collect(_scatter.iterate(self, spec))
+
+    def scatter_iter(
+        self,
+        prompts: Iterable[str],
+        *,
+        peer_ids: Iterable[str] | None = None,
+        model: str | None = None,
+        max_workers: int | None = None,
+        pick: PickCallback | None = None,
+        max_concurrency: int = 8,
+        max_retries: int = 2,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
+        checkpoint: CheckpointPath = None,
+        progress: ProgressCallback | None = None,
+        artifact_timeout: float = 120.0,
+    ) -> Generator[tuple[int, ScatterResult], None, None]:
+        """Run a batch; yield `(index, ScatterResult)` as each prompt finishes (any order).
+
+        Peers: `peer_ids=` (explicit) or `model=` (discovered, with `max_workers`/`pick`).
+        `prompts` may be any iterable, e.g. a generator reading a file: it is read only a little
+        ahead of dispatch, and memory is bounded by `max_concurrency`, not by the batch size.
+
+        Scheduling: at most `max_concurrency` tasks in flight, and never more on a worker than its
+        free slots (`max_tasks - current_tasks` from `/api/workers`, plus what this batch runs
+        there); least-loaded peers first. A failure is retried on a different peer when one
+        exists, at most `max_retries` times; a worker that refused for capacity never ran the
+        task, so moving on does not spend a retry. Not retried: a bad request (final for the
+        prompt) and a trust refusal or unknown worker (the peer is dropped from the batch). A
+        peer that keeps failing is rested. `min_honesty`/`skip_equivocators` drop peers before
+        anything is sent; with no peer left every prompt fails at once (`error_code`
+        `no_usable_peer`).
+
+        `checkpoint="results.jsonl"`: each result is appended (flushed, fsynced) before it is
+        yielded; the same call with the same file skips the prompts already answered (they are
+        yielded from the file) and dispatches the rest, including those that failed. A file
+        written for other prompts, or in use by another run, raises `InvalidRequestError`.
+        `progress(done, failed, total)` is called after each prompt (`total`: None without
+        `len(prompts)`). `artifact_timeout` is `run`'s: how long a task that announced files
+        waits for its zip before the prompt fails with the answer kept (`ArtifactTimeoutError`).
+
+        Arguments are checked at once; the batch starts when iteration does. Leaving the loop
+        early dispatches nothing more and waits for the tasks in flight.
+        """
+        from agentfm import _scatter
+
+        spec = _scatter.ScatterSpec.create(
+            prompts,
+            peer_ids=peer_ids,
+            model=model,
+            max_workers=max_workers,
+            pick=pick,
+            max_concurrency=max_concurrency,
+            max_retries=max_retries,
+            min_honesty=min_honesty,
+            skip_equivocators=skip_equivocators,
+            checkpoint=checkpoint,
+            progress=progress,
+            artifact_timeout=artifact_timeout,
+        )
+        return _scatter.iterate(self, spec)
+
 
 class AsyncTasks:
-    """`client.tasks` of `AsyncAgentFMClient`."""
+    """`client.tasks` of `AsyncAgentFMClient` (trust at dispatch as in `Tasks`)."""
 
     def __init__(self, client: AsyncAgentFMClient) -> None:
         self._client = client
+        self._reputation_floor: float | None = None
 
     def stream(
-        self, *, worker_id: str, prompt: str, task_id: str | None = None
+        self,
+        *,
+        worker_id: str,
+        prompt: str,
+        task_id: str | None = None,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
     ) -> AsyncIterator[TaskChunk]:
         """Run a task and yield its output as it arrives (see `Tasks.stream`).
 
@@ -198,7 +423,36 @@ class AsyncTasks:
         when leaving early.
         """
         request = execute_request(worker_id, prompt, task_id)
+        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
+        if trust.demands_anything:
+            return self._trusted_chunks(trust, request)
         return self._chunks(request, TaskOutputDecoder())
+
+    async def _trusted_chunks(
+        self, trust: TrustRequirement, request: ExecuteRequest
+    ) -> AsyncIterator[TaskChunk]:
+        # Checked when iteration starts, like the request itself.
+        await self._enforce_trust(request.worker_id, trust)
+        chunks = self._chunks(request, TaskOutputDecoder())
+        try:
+            async for chunk in chunks:
+                yield chunk
+        finally:
+            if isinstance(chunks, AsyncGenerator):
+                await chunks.aclose()
+
+    async def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
+        if not trust.demands_anything:
+            return
+        worker = await self._client.workers.get(worker_id)
+        if self._reputation_floor is None:
+            about = await self._client._call(get_about.asyncio_detailed, About)
+            self._reputation_floor = float(about.reputation_floor)
+        reason = refusal_reason(worker, trust) or gateway_refusal_reason(
+            worker, self._reputation_floor
+        )
+        if reason is not None:
+            raise refusal_error(worker, reason)
 
     async def _chunks(
         self, request: ExecuteRequest, decoder: TaskOutputDecoder
@@ -219,22 +473,158 @@ class AsyncTasks:
             raise incomplete_stream_error(decoder, request.worker_id)
 
     async def run(
-        self, *, worker_id: str, prompt: str, artifact_timeout: float = 120.0
+        self,
+        *,
+        worker_id: str,
+        prompt: str,
+        artifact_timeout: float = 120.0,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
     ) -> TaskResult:
         """Run a task to completion (see `Tasks.run`)."""
         started = time.monotonic()
-        request = execute_request(worker_id, prompt, new_task_id())
+        task_id = new_task_id()
+        request = execute_request(worker_id, prompt, task_id)
+        artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
+        await self._enforce_trust(
+            request.worker_id,
+            TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
+        )
         decoder = TaskOutputDecoder()
         async for _ in self._chunks(request, decoder):
             pass
-        return result_from(decoder, request, started, [])
+        paths = await self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
+        return result_from(decoder, request, started, paths)
+
+    async def _collect_artifacts(
+        self, artifacts: ArtifactManager, decoder: TaskOutputDecoder, task_id: str, timeout: float
+    ) -> list[Path]:
+        # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
+        if not decoder.files_incoming:
+            return []
+        try:
+            return await artifacts.acollect_for_task(task_id, timeout)
+        except ArtifactError as error:
+            # The task completed; only its files failed. Its answer must not be lost with them.
+            error.text, error.task_id = decoder.text, task_id
+            raise
 
     async def submit_async(
-        self, *, worker_id: str, prompt: str, webhook_url: str | None = None
+        self,
+        *,
+        worker_id: str,
+        prompt: str,
+        webhook_url: str | None = None,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
     ) -> AsyncTaskAck:
         """Queue a task without waiting (see `Tasks.submit_async`)."""
         request = async_request(worker_id, prompt, webhook_url)
+        await self._enforce_trust(
+            request.worker_id,
+            TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
+        )
         ack = await self._client._call(
             execute_task_async.asyncio_detailed, GatewayAsyncTaskAck, body=request
         )
         return ack_from_gateway(ack)
+
+    async def scatter(
+        self,
+        prompts: Iterable[str],
+        *,
+        peer_ids: Iterable[str],
+        max_concurrency: int = 8,
+        max_retries: int = 2,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
+        checkpoint: CheckpointPath = None,
+        progress: ProgressCallback | None = None,
+        artifact_timeout: float = 120.0,
+    ) -> list[ScatterResult]:
+        """Run every prompt on these peers; results in submission order (see `Tasks.scatter`)."""
+        from agentfm import _scatter
+
+        spec = _scatter.ScatterSpec.create(
+            prompts,
+            peer_ids=peer_ids,
+            max_concurrency=max_concurrency,
+            max_retries=max_retries,
+            min_honesty=min_honesty,
+            skip_equivocators=skip_equivocators,
+            checkpoint=checkpoint,
+            progress=progress,
+            artifact_timeout=artifact_timeout,
+        )
+        return await _scatter.collect_async(_scatter.aiterate(self, spec))
+
+    async def scatter_by_model(
+        self,
+        prompts: Iterable[str],
+        *,
+        model: str,
+        max_workers: int | None = None,
+        pick: PickCallback | None = None,
+        max_concurrency: int = 8,
+        max_retries: int = 2,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
+        checkpoint: CheckpointPath = None,
+        progress: ProgressCallback | None = None,
+        artifact_timeout: float = 120.0,
+    ) -> list[ScatterResult]:
+        """Run every prompt on the workers serving `model` (see `Tasks.scatter_by_model`)."""
+        from agentfm import _scatter
+
+        spec = _scatter.ScatterSpec.create(
+            prompts,
+            model=model,
+            max_workers=max_workers,
+            pick=pick,
+            max_concurrency=max_concurrency,
+            max_retries=max_retries,
+            min_honesty=min_honesty,
+            skip_equivocators=skip_equivocators,
+            checkpoint=checkpoint,
+            progress=progress,
+            artifact_timeout=artifact_timeout,
+        )
+        return await _scatter.collect_async(_scatter.aiterate(self, spec))
+
+    def scatter_iter(
+        self,
+        prompts: Iterable[str],
+        *,
+        peer_ids: Iterable[str] | None = None,
+        model: str | None = None,
+        max_workers: int | None = None,
+        pick: PickCallback | None = None,
+        max_concurrency: int = 8,
+        max_retries: int = 2,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
+        checkpoint: CheckpointPath = None,
+        progress: ProgressCallback | None = None,
+        artifact_timeout: float = 120.0,
+    ) -> AsyncGenerator[tuple[int, ScatterResult], None]:
+        """Run a batch; yield `(index, ScatterResult)` as each prompt finishes (see
+        `Tasks.scatter_iter`). Iterate with `async for`, inside `contextlib.aclosing(...)` when you
+        may leave early: closing cancels the tasks in flight (they stay unanswered).
+        """
+        from agentfm import _scatter
+
+        spec = _scatter.ScatterSpec.create(
+            prompts,
+            peer_ids=peer_ids,
+            model=model,
+            max_workers=max_workers,
+            pick=pick,
+            max_concurrency=max_concurrency,
+            max_retries=max_retries,
+            min_honesty=min_honesty,
+            skip_equivocators=skip_equivocators,
+            checkpoint=checkpoint,
+            progress=progress,
+            artifact_timeout=artifact_timeout,
+        )
+        return _scatter.aiterate(self, spec)

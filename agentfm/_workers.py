@@ -1,8 +1,9 @@
-"""`client.workers`: discover the workers of the mesh, filter them, wait for them to appear."""
+"""`client.workers`: discover the workers of the mesh, filter them, wait for them, watch them."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncGenerator, Generator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -10,13 +11,28 @@ from agentfm_gateway.api.workers import list_workers
 from agentfm_gateway.models import Worker, WorkerList
 from agentfm_gateway.types import Unset
 
+from agentfm._events import (
+    AsyncEventStream,
+    Connected,
+    EventStream,
+    async_event_session,
+    checked_read_timeout,
+    event_session,
+)
+from agentfm._options import EVENT_STREAM_READ_TIMEOUT
 from agentfm.exceptions import InvalidRequestError, WorkerNotFoundError
-from agentfm.models import PeerID, WorkerProfile
+from agentfm.models import (
+    MeshEvent,
+    PeerID,
+    WorkerOfflineEvent,
+    WorkerProfile,
+    WorkerTable,
+)
 
 if TYPE_CHECKING:
     from agentfm._client import AgentFMClient, AsyncAgentFMClient
 
-__all__ = ["AsyncWorkers", "WorkerQuery", "Workers", "profile_from_worker"]
+__all__ = ["AsyncWorkers", "WorkerQuery", "WorkerTableTracker", "Workers", "profile_from_worker"]
 
 
 def _present(value: str | Unset) -> str | None:
@@ -108,6 +124,34 @@ def _find(listing: WorkerList, peer_id: str) -> WorkerProfile:
     )
 
 
+class WorkerTableTracker:
+    """The online workers by peer id, kept current from listings and `/v1/events` (I/O-free).
+
+    The table is listed afresh after every (re)connection, because the gateway does not replay
+    events a disconnected subscriber missed (5.8), and whenever a worker comes online, because
+    the event names only its id, agent name and honesty. A worker going offline is removed.
+    """
+
+    def __init__(self) -> None:
+        self._workers: dict[str, WorkerProfile] = {}
+
+    def listed(self, listing: WorkerList, cause: MeshEvent | Connected) -> WorkerTable:
+        self._workers = {
+            worker.peer_id: profile_from_worker(worker)
+            for worker in listing.agents
+            if worker.online
+        }
+        return self._snapshot(None if isinstance(cause, Connected) else cause)
+
+    def went_offline(self, event: WorkerOfflineEvent) -> WorkerTable:
+        self._workers.pop(event.peer_id, None)
+        return self._snapshot(event)
+
+    def _snapshot(self, event: MeshEvent | None) -> WorkerTable:
+        # A copy: what the caller holds never changes under it.
+        return WorkerTable(workers=dict(self._workers), event=event)
+
+
 class Workers:
     """`client.workers` of `AgentFMClient`."""
 
@@ -152,6 +196,39 @@ class Workers:
         wanted = PeerID(peer_id)
         return _find(self._client._call(list_workers.sync_detailed, WorkerList), wanted)
 
+    def watch(
+        self, *, reconnect: bool = True, read_timeout: float = EVENT_STREAM_READ_TIMEOUT
+    ) -> EventStream[WorkerTable]:
+        """A live view of the online workers: a `WorkerTable` now, and again on every change.
+
+        Follows `/v1/events` (see `client.events.stream` for reconnection), so a worker that
+        goes offline leaves the table when the gateway notices (up to ~20 s). The table is listed
+        again after every reconnection and when a worker comes online; a failure of that
+        listing is raised. Close the stream, or leave its `with` block, to disconnect.
+
+            with client.workers.watch() as tables:
+                for table in tables:
+                    print(len(table), "workers online")
+        """
+        timeout = checked_read_timeout(read_timeout)
+        session = event_session(self._client, reconnect=reconnect, read_timeout=timeout)
+        return EventStream(self._tables(session, WorkerTableTracker()))
+
+    def _tables(
+        self,
+        session: Generator[MeshEvent | Connected, None, None],
+        tracker: WorkerTableTracker,
+    ) -> Generator[WorkerTable, None, None]:
+        try:
+            for item in session:
+                if isinstance(item, WorkerOfflineEvent):
+                    yield tracker.went_offline(item)
+                else:
+                    listing = self._client._call(list_workers.sync_detailed, WorkerList)
+                    yield tracker.listed(listing, item)
+        finally:
+            session.close()
+
 
 class AsyncWorkers:
     """`client.workers` of `AsyncAgentFMClient`."""
@@ -193,3 +270,26 @@ class AsyncWorkers:
         """The online worker with this peer id; `WorkerNotFoundError` when it is not online."""
         wanted = PeerID(peer_id)
         return _find(await self._client._call(list_workers.asyncio_detailed, WorkerList), wanted)
+
+    def watch(
+        self, *, reconnect: bool = True, read_timeout: float = EVENT_STREAM_READ_TIMEOUT
+    ) -> AsyncEventStream[WorkerTable]:
+        """A live view of the online workers (`async for`; see `Workers.watch`)."""
+        timeout = checked_read_timeout(read_timeout)
+        session = async_event_session(self._client, reconnect=reconnect, read_timeout=timeout)
+        return AsyncEventStream(self._tables(session, WorkerTableTracker()))
+
+    async def _tables(
+        self,
+        session: AsyncGenerator[MeshEvent | Connected, None],
+        tracker: WorkerTableTracker,
+    ) -> AsyncGenerator[WorkerTable, None]:
+        try:
+            async for item in session:
+                if isinstance(item, WorkerOfflineEvent):
+                    yield tracker.went_offline(item)
+                else:
+                    listing = await self._client._call(list_workers.asyncio_detailed, WorkerList)
+                    yield tracker.listed(listing, item)
+        finally:
+            await session.aclose()

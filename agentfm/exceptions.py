@@ -29,10 +29,15 @@
     ├── CommentNotFoundError          404 `comment_not_found`
     ├── CommentSignatureError         401 `bad_signature` (not a bearer-token failure)
     ├── NonSelfSubmitterError         403 `non_self_submitter`
-    ├── ProofVerificationError        a Merkle proof does not fold to the signed root
-    ├── ArtifactError                 an artifact zip is refused (zip-slip, symlink, caps, corrupt)
+    ├── ProofVerificationError        a Merkle proof does not fold to the signed root, or a
+    │                                 comment text does not hash to its CID
+    ├── ArtifactError                 an artifact zip is refused (zip-slip, symlink, caps, corrupt);
+    │                                 from `tasks.run` it keeps the answer (.text .task_id)
     │   └── ArtifactTimeoutError      the announced zip never arrived (.text keeps the answer)
-    └── WebhookVerificationError      a webhook body or signature is refused
+    ├── WebhookVerificationError      a webhook body or signature is refused
+    └── GatewayStartError             `LocalMeshGateway` could not start its gateway process: binary
+                                      missing, port held by another process, the child exited, or
+                                      no /health within `startup_timeout` (.log_file .exit_code)
 
 `code` is the gateway's envelope code where it sent one (section 3.3 of the protocol facts), and
 otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_not_found`,
@@ -40,6 +45,11 @@ otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "AgentFMError",
@@ -54,6 +64,7 @@ __all__ = [
     "GatewayConnectionError",
     "GatewayInternalError",
     "GatewayProtocolError",
+    "GatewayStartError",
     "GatewayTimeoutError",
     "InvalidCidError",
     "InvalidCommentError",
@@ -254,15 +265,16 @@ class NonSelfSubmitterError(AgentFMError):
 
 
 class ProofVerificationError(AgentFMError):
-    """A Merkle inclusion proof does not fold to the signed tree head's root."""
+    """A Merkle inclusion proof does not fold to the signed tree head's root (`proof_mismatch`,
+    `malformed_proof`), or a comment text does not hash to its CID (`cid_mismatch`)."""
 
 
 class ArtifactError(AgentFMError):
-    """An artifact archive was refused or could not be extracted; nothing was left half-written."""
+    """An artifact archive was refused or could not be extracted; nothing was left half-written.
 
-
-class ArtifactTimeoutError(ArtifactError):
-    """The worker announced files but their zip never arrived; `text` is the task's answer."""
+    Raised by `tasks.run`, it still carries the task's answer (`text`) and `task_id`: the task
+    itself completed, only its files could not be delivered.
+    """
 
     def __init__(
         self,
@@ -278,5 +290,32 @@ class ArtifactTimeoutError(ArtifactError):
         self.task_id = task_id
 
 
+class ArtifactTimeoutError(ArtifactError):
+    """The worker announced files but their zip never arrived; `text` is the task's answer."""
+
+
 class WebhookVerificationError(AgentFMError):
     """A webhook request was refused: bad signature, type, size, or body."""
+
+
+class GatewayStartError(AgentFMError):
+    """`LocalMeshGateway` could not start the gateway; nothing it started is left running.
+
+    `log_file` is the child's output log (None when no child was spawned), `exit_code` the
+    child's exit status when it exited during startup, `log_tail` the last lines of its log.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        log_file: Path | None = None,
+        exit_code: int | None = None,
+        log_tail: str = "",
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.log_file = log_file
+        self.exit_code = exit_code
+        self.log_tail = log_tail

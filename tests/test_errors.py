@@ -223,3 +223,35 @@ def test_the_seed_readme_error_imports_work() -> None:
         WorkerStreamError,
         WorkerUnreachableError,
     )
+
+
+def _proxy(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/api/workers":
+        # A reverse proxy's login page where the spec documents the gateway's JSON envelope.
+        return httpx.Response(401, headers={"Content-Type": "text/html"}, content=b"<h1>login</h1>")
+    return httpx.Response(200, headers={"Content-Type": "application/json"}, content=b"[1, 2")
+
+
+def test_an_undecodable_refusal_is_still_judged_by_its_status() -> None:
+    client = agentfm.AgentFMClient(
+        "http://gw.test",
+        api_key=None,
+        http_client=httpx.Client(transport=httpx.MockTransport(_proxy)),
+    )
+    with pytest.raises(exceptions.AuthenticationError) as refused:
+        client.workers.list()
+    assert refused.value.status == 401
+    with pytest.raises(exceptions.GatewayProtocolError) as garbled:
+        client.openai.models.list()
+    assert garbled.value.code == "unexpected_body"
+
+
+async def test_an_undecodable_refusal_is_judged_by_its_status_async() -> None:
+    transport = httpx.MockTransport(_proxy)
+    async with agentfm.AsyncAgentFMClient(
+        "http://gw.test", api_key=None, http_client=httpx.AsyncClient(transport=transport)
+    ) as client:
+        with pytest.raises(exceptions.AuthenticationError):
+            await client.workers.list()
+        with pytest.raises(exceptions.GatewayProtocolError):
+            await client.openai.models.list()

@@ -1,1 +1,53 @@
-"""The loopback gateway simulator (`agentfm-sim`) and its pytest fixtures."""
+"""The loopback gateway simulator (`agentfm-sim`) and its pytest fixtures.
+
+    from agentfm.testing import MeshSimulator
+
+    with MeshSimulator() as mesh:        # a gateway on 127.0.0.1 with the default demo mesh
+        client = AgentFMClient(mesh.url)
+
+Names are loaded on first use, so importing this package (which the pytest plugin does in every
+test run) does not import the server stack.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agentfm._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from agentfm.testing._boss import SimulatedWorker
+    from agentfm.testing._mesh import (
+        DEFAULT_MESH,
+        MeshConfigError,
+        MeshSpec,
+        WorkerSpec,
+        load_mesh_file,
+        parse_mesh,
+    )
+    from agentfm.testing._simulator import MeshSimulator
+
+__all__ = [
+    "DEFAULT_MESH",
+    "MeshConfigError",
+    "MeshSimulator",
+    "MeshSpec",
+    "SimulatedWorker",
+    "WorkerSpec",
+    "load_mesh_file",
+    "parse_mesh",
+]
+
+_LOCATIONS = {
+    "DEFAULT_MESH": "agentfm.testing._mesh",
+    "MeshConfigError": "agentfm.testing._mesh",
+    "MeshSpec": "agentfm.testing._mesh",
+    "WorkerSpec": "agentfm.testing._mesh",
+    "load_mesh_file": "agentfm.testing._mesh",
+    "parse_mesh": "agentfm.testing._mesh",
+    "MeshSimulator": "agentfm.testing._simulator",
+    "SimulatedWorker": "agentfm.testing._boss",
+}
+
+
+__getattr__, __dir__ = lazy_attributes(__name__, _LOCATIONS, __all__)

@@ -1,4 +1,4 @@
-"""libp2p peer ids and comment CIDs: decoding, validation and encoding (gateway-protocol.md 2.1).
+"""The gateway's identifiers (gateway-protocol.md 2.1): peer ids, comment CIDs, task ids, key files.
 
 Used by the facade (to recognise a peer id before sending it anywhere) and by the simulator (to
 mint the ids of its workers and of its own Boss identity). Pure functions, no I/O.
@@ -16,15 +16,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import secrets
 
 __all__ = [
     "ED25519_PEER_ID_PATTERN",
+    "IDENTITY_KEY_FILE_NAME",
+    "TASK_ID_PATTERN",
     "comment_cid_for_text",
     "decode_peer_id",
     "encode_base58btc",
     "is_comment_cid",
     "is_peer_id",
+    "is_task_id",
+    "marshal_libp2p_ed25519_private_key",
+    "new_task_id",
     "peer_id_from_ed25519_public_key",
+    "split_libp2p_ed25519_private_key",
 ]
 
 _BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -133,14 +140,50 @@ def peer_id_from_ed25519_public_key(public_key: bytes) -> str:
     return encode_base58btc(bytes([_MULTIHASH_IDENTITY, len(envelope)]) + envelope)
 
 
+# The Boss's identity key file (gateway-protocol.md 1.1): libp2p's marshalled PrivateKey protobuf,
+# field 1 (key type) = 1 (Ed25519), field 2 = 64 bytes (32-byte seed, then the 32-byte public key).
+IDENTITY_KEY_FILE_NAME = ".agentfm_api_identity.key"
+_LIBP2P_ED25519_PRIVATE_KEY_HEADER = bytes([0x08, _ED25519_KEY_TYPE, 0x12, 0x40])
+
+
+def split_libp2p_ed25519_private_key(data: bytes) -> tuple[bytes, bytes] | None:
+    """(seed, public key) of a libp2p-marshalled Ed25519 private key, or None if it is not one."""
+    header = _LIBP2P_ED25519_PRIVATE_KEY_HEADER
+    if len(data) != len(header) + 64 or not data.startswith(header):
+        return None
+    return data[4:36], data[36:]
+
+
+def marshal_libp2p_ed25519_private_key(seed: bytes, public_key: bytes) -> bytes:
+    """The identity key file's bytes for an Ed25519 key."""
+    if len(seed) != 32 or len(public_key) != 32:
+        raise ValueError("an Ed25519 seed and public key are 32 bytes each")
+    return _LIBP2P_ED25519_PRIVATE_KEY_HEADER + seed + public_key
+
+
 def comment_cid_for_text(text: str) -> str:
     """The CID the gateway gives a comment body: hex of the multihash ``12 20 sha256(text)``."""
     return "1220" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_COMMENT_CID_PATTERN = re.compile(r"^1220[0-9a-fA-F]{64}$")
+_COMMENT_CID_PATTERN = re.compile(r"1220[0-9a-fA-F]{64}")
 
 
 def is_comment_cid(text: str) -> bool:
     """True when ``text`` is a comment CID the gateway's parser accepts (either hex case)."""
-    return _COMMENT_CID_PATTERN.match(text) is not None
+    return _COMMENT_CID_PATTERN.fullmatch(text) is not None
+
+
+# What the gateway accepts as a task id (`task_id` on /api/execute; artifact and webhook names).
+# Matched whole (fullmatch): Python's `$` would also accept a trailing newline, Go's does not.
+TASK_ID_PATTERN = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}")
+
+
+def is_task_id(text: str) -> bool:
+    """True when `text` is a task id the gateway accepts (1-128 of [A-Za-z0-9_.-])."""
+    return isinstance(text, str) and TASK_ID_PATTERN.fullmatch(text) is not None
+
+
+def new_task_id() -> str:
+    """A fresh task id in the gateway's own format: `task_` + 24 lowercase hex (12 random bytes)."""
+    return f"task_{secrets.token_hex(12)}"

@@ -1,0 +1,558 @@
+"""Scatter-gather: run a batch of prompts across many peers, with the sync and async drivers.
+
+`tasks.scatter`, `tasks.scatter_by_model` and `tasks.scatter_iter` (agentfm/_tasks.py) validate
+their arguments into a `ScatterSpec` and hand it to `iterate` (threads) or `aiterate` (asyncio).
+Both drivers run the same loop around the shared `Scheduler` (agentfm/_scatter_scheduler.py):
+plan, start the planned attempts, hand over settled prompts, wait for an attempt to end, report
+it. Each attempt is the client's own `tasks.run`, so a truncated stream is a `WorkerStreamError`
+and artifacts are collected exactly as `run` collects them.
+
+What every driver guarantees:
+
+* Results come out as `(index, ScatterResult)` pairs; a prompt's failure is a result, never an
+  exception. Exceptions are for the call itself: bad arguments (raised before anything is sent),
+  a checkpoint that is locked, damaged or written for other prompts (`InvalidRequestError`), an
+  exception raised by the caller's own prompt iterable or `progress` callback.
+* At most `max_concurrency` attempts are in flight (the sync driver has at most that many
+  threads), and prompts are read from the iterable only a bounded look-ahead ahead of dispatch.
+* With a checkpoint, a result is durably recorded before it is handed over; prompts already
+  answered are not dispatched again but handed over from the checkpoint, in their place. The
+  checkpoint's index (hash and file offset of each recorded prompt, ~0.2 KB each) stays in memory;
+  recorded answers are read back from disk. The async driver writes and fsyncs each line on the
+  event loop (a few milliseconds at most), keeping the order of the file simple.
+* Stopping early (leaving the loop, an exception, Ctrl-C) dispatches nothing more. The sync driver
+  waits for the attempts in flight (threads cannot be interrupted) and still records them; the
+  async driver cancels them, and they stay unanswered until a re-run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import queue
+import time
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator, Sized
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import attrs
+from agentfm_gateway.api.workers import list_workers
+from agentfm_gateway.models import WorkerList
+
+from agentfm._scatter_checkpoint import Checkpoint
+from agentfm._scatter_scheduler import Assignment, Job, Scheduler, Settled, failed_result
+from agentfm._tasks import _checked_prompt
+from agentfm._trust import TrustRequirement, refusal_reason
+from agentfm._workers import WorkerQuery, profile_from_worker
+from agentfm.artifacts import checked_timeout
+from agentfm.exceptions import AgentFMError, InvalidRequestError
+from agentfm.models import PeerID, ScatterResult, TaskResult, WorkerProfile
+
+if TYPE_CHECKING:
+    from agentfm._client import AgentFMClient, AsyncAgentFMClient
+    from agentfm._tasks import AsyncTasks, Tasks
+
+__all__ = [
+    "CheckpointPath",
+    "PickCallback",
+    "ProgressCallback",
+    "ScatterSpec",
+    "aiterate",
+    "collect",
+    "collect_async",
+    "iterate",
+]
+
+logger = logging.getLogger("agentfm.scatter")
+
+ProgressCallback = Callable[[int, int, int | None], object]
+"""`progress(done, failed, total)`: after each settled prompt; `total` is None for an iterable
+without a length (e.g. a generator)."""
+PickCallback = Callable[[list[WorkerProfile]], Iterable[WorkerProfile | str]]
+"""`pick(workers)`: the matching workers (online, serving the model, allowed by the trust
+options) in; the ones to use (profiles or peer ids) out."""
+CheckpointPath = str | os.PathLike[str] | None
+
+Outcome = TaskResult | BaseException
+Pair = tuple[int, ScatterResult]
+
+
+# --- arguments ------------------------------------------------------------------------------
+
+
+def _invalid(message: str) -> InvalidRequestError:
+    return InvalidRequestError(message, code="invalid_argument")
+
+
+def _whole_number(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _invalid(f"{name} must be a whole number >= {minimum}, not {value!r}")
+    return value
+
+
+def _iterable(name: str, value: object) -> Iterable[object]:
+    # A lone string is iterable too (one prompt per character): almost certainly a mistake.
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise _invalid(f"{name} must be an iterable (a list, a generator, ...), not {value!r:.60}")
+    return value
+
+
+def _peer_list(peer_ids: object) -> tuple[str, ...]:
+    ids = (str(PeerID(cast(str, peer_id))) for peer_id in _iterable("peer_ids", peer_ids))
+    return tuple(dict.fromkeys(ids))
+
+
+def _checkpoint_path(checkpoint: object) -> Path | None:
+    if checkpoint is None:
+        return None
+    path = os.fspath(checkpoint) if isinstance(checkpoint, (str, os.PathLike)) else None
+    if not isinstance(path, str) or not path:
+        raise _invalid(f"checkpoint must be a file path, not {checkpoint!r}")
+    return Path(path)
+
+
+def _callable(name: str, value: object) -> None:
+    if value is not None and not callable(value):
+        raise _invalid(f"{name} must be callable, not {value!r}")
+
+
+def _shown(prompt: object) -> str:
+    return prompt if isinstance(prompt, str) else repr(prompt)
+
+
+@attrs.frozen(kw_only=True)
+class ScatterSpec:
+    """The validated arguments of one scatter call: what to run, where, and how."""
+
+    prompts: Iterable[object]
+    peer_ids: tuple[str, ...] | None
+    model: str | None
+    max_workers: int | None
+    pick: PickCallback | None
+    max_concurrency: int
+    max_retries: int
+    requirement: TrustRequirement
+    checkpoint: Path | None
+    progress: ProgressCallback | None
+    artifact_timeout: float
+
+    @classmethod
+    def create(
+        cls,
+        prompts: Iterable[object],
+        *,
+        peer_ids: Iterable[str] | None = None,
+        model: str | None = None,
+        max_workers: int | None = None,
+        pick: PickCallback | None = None,
+        max_concurrency: int = 8,
+        max_retries: int = 2,
+        min_honesty: float | None = None,
+        skip_equivocators: bool = False,
+        checkpoint: CheckpointPath = None,
+        progress: ProgressCallback | None = None,
+        artifact_timeout: float = 120.0,
+    ) -> ScatterSpec:
+        """Check every argument now, before anything is sent (bad ones raise
+        `InvalidRequestError`)."""
+        if (peer_ids is None) == (model is None):
+            raise _invalid("give exactly one of peer_ids= (explicit peers) or model= (discover)")
+        if model is not None and (not isinstance(model, str) or not model.strip()):
+            raise _invalid(f"model must be a non-empty string, not {model!r}")
+        if peer_ids is not None and (max_workers is not None or pick is not None):
+            raise _invalid("max_workers= and pick= choose among discovered workers: use model=")
+        _callable("pick", pick)
+        _callable("progress", progress)
+        return cls(
+            prompts=_iterable("prompts", prompts),
+            peer_ids=None if peer_ids is None else _peer_list(peer_ids),
+            model=model,
+            max_workers=None
+            if max_workers is None
+            else _whole_number("max_workers", max_workers, 1),
+            pick=pick,
+            max_concurrency=_whole_number("max_concurrency", max_concurrency, 1),
+            max_retries=_whole_number("max_retries", max_retries, 0),
+            requirement=TrustRequirement(
+                min_honesty=min_honesty, skip_equivocators=bool(skip_equivocators)
+            ),
+            checkpoint=_checkpoint_path(checkpoint),
+            progress=progress,
+            artifact_timeout=checked_timeout(artifact_timeout),
+        )
+
+    def select_peers(self, online: list[WorkerProfile]) -> tuple[list[str], str]:
+        """The peers of the batch, and what to say if there are none."""
+        if self.peer_ids is not None:
+            return list(self.peer_ids), "no peers to dispatch to: peer_ids is empty"
+        model = self.model or ""
+        query = WorkerQuery(model=model)
+        matching = [profile for profile in online if query.matches(profile)]
+        allowed = [p for p in matching if refusal_reason(p, self.requirement) is None]
+        if self.pick is not None:
+            chosen = [_picked_id(item) for item in self.pick(list(allowed))]
+        else:
+            least_loaded = sorted(allowed, key=lambda p: (p.load_ratio, p.cpu_usage_pct))
+            chosen = [profile.peer_id for profile in least_loaded]
+        chosen = list(dict.fromkeys(chosen))
+        if self.max_workers is not None:
+            chosen = chosen[: self.max_workers]
+        if not matching:
+            message = f"no online worker serves model {model!r}"
+        elif not allowed:
+            message = (
+                f"all {len(matching)} online workers serving model {model!r} are refused by "
+                f"the trust options (min_honesty={self.requirement.min_honesty}, "
+                f"skip_equivocators={self.requirement.skip_equivocators})"
+            )
+        else:
+            message = f"pick= chose none of the {len(allowed)} workers serving model {model!r}"
+        return chosen, message
+
+
+def _picked_id(item: object) -> str:
+    if isinstance(item, WorkerProfile):
+        return item.peer_id
+    if isinstance(item, str):
+        return str(PeerID(item))
+    raise _invalid(f"pick= must return WorkerProfile objects or peer ids, not {item!r:.60}")
+
+
+def _prompt_problem(prompt: object) -> InvalidRequestError | None:
+    try:
+        _checked_prompt(cast(str, prompt))  # refuses a non-string too
+    except InvalidRequestError as error:
+        return error
+    return None
+
+
+# --- one batch: what both drivers share -----------------------------------------------------
+
+
+class _Batch:
+    """The checkpoint, the prompt feed, progress counting and hand-over of one scatter call."""
+
+    def __init__(self, spec: ScatterSpec) -> None:
+        self.spec = spec
+        self.total = len(spec.prompts) if isinstance(spec.prompts, Sized) else None
+        self.finished = 0
+        self.failed = 0
+        self._checkpoint: Checkpoint | None = None
+        self._recording = True
+        self._progress_raised = False
+
+    def open(self) -> None:
+        if self.spec.checkpoint is not None:
+            self._checkpoint = Checkpoint.open(self.spec.checkpoint)
+
+    def close(self) -> None:
+        if self._checkpoint is not None:
+            self._checkpoint.close()
+        logger.debug("scatter batch ended: %d settled, %d failed", self.finished, self.failed)
+
+    def start(self, listing: WorkerList | AgentFMError) -> Scheduler:
+        """The scheduler, from the first `/api/workers` answer (or the error fetching it)."""
+        spec = self.spec
+        checkpoint = self._checkpoint
+        verify_through = checkpoint.lowest_index if checkpoint is not None else None
+        if isinstance(listing, AgentFMError):
+            scheduler = Scheduler(
+                self._feed(),
+                [],
+                max_concurrency=spec.max_concurrency,
+                max_retries=spec.max_retries,
+                verify_through=verify_through,
+            )
+            scheduler.abort(listing)
+            return scheduler
+        online = [profile_from_worker(worker) for worker in listing.agents]
+        peer_ids, no_peers_message = spec.select_peers(online)
+        scheduler = Scheduler(
+            self._feed(),
+            peer_ids,
+            max_concurrency=spec.max_concurrency,
+            max_retries=spec.max_retries,
+            requirement=spec.requirement if spec.requirement.demands_anything else None,
+            verify_through=verify_through,
+            no_peers_message=no_peers_message,
+        )
+        scheduler.apply_telemetry(online, time.monotonic())
+        logger.debug("scatter batch started on %d peers", len(peer_ids))
+        return scheduler
+
+    def _feed(self) -> Iterator[Job | Settled]:
+        checkpoint = self._checkpoint
+        count = 0
+        for index, prompt in enumerate(self.spec.prompts):
+            count = index + 1
+            if checkpoint is not None:
+                try:
+                    entry = checkpoint.check(index, prompt)
+                except InvalidRequestError:
+                    self._recording = False  # never mix another batch's answers into this file
+                    raise
+                if entry is not None and entry.succeeded:
+                    stored = checkpoint.stored_result(entry, _shown(prompt))
+                    yield Settled(index, prompt, stored, recorded=True)
+                    continue
+            problem = _prompt_problem(prompt)
+            if problem is not None:
+                yield Settled(index, prompt, failed_result(_shown(prompt), problem))
+            elif isinstance(prompt, str):
+                yield Job(index, prompt)
+        highest = checkpoint.highest_index if checkpoint is not None else None
+        if checkpoint is not None and highest is not None and highest >= count:
+            logger.warning(
+                "scatter checkpoint %s records prompt #%d but this batch has %d prompts; "
+                "those records were ignored",
+                checkpoint.path,
+                highest,
+                count,
+            )
+
+    def finish(self, settled: Settled) -> Pair:
+        """Record a settled prompt (checkpoint first, then progress) and hand it over."""
+        result = settled.result
+        if self._recording:
+            checkpoint = self._checkpoint
+            # A prompt settled without any dispatch costs nothing to judge again on a re-run.
+            if checkpoint is not None and not settled.recorded and result.attempts > 0:
+                try:
+                    checkpoint.append(settled.index, settled.prompt, result)
+                except InvalidRequestError:
+                    self._recording = False
+                    raise
+            self.finished += 1
+            if result.status == "failed":
+                self.failed += 1
+            if self.spec.progress is not None and not self._progress_raised:
+                try:
+                    self.spec.progress(self.finished, self.failed, self.total)
+                except BaseException:
+                    # Raised to the caller once; the tasks still in flight are recorded quietly.
+                    self._progress_raised = True
+                    raise
+        return settled.index, result
+
+
+class _InOrder:
+    """Results arriving in any order, put back in submission order."""
+
+    def __init__(self) -> None:
+        self._slots: list[ScatterResult | None] = []
+
+    def add(self, pair: Pair) -> None:
+        index, result = pair
+        if index >= len(self._slots):
+            self._slots.extend([None] * (index + 1 - len(self._slots)))
+        self._slots[index] = result
+
+    def results(self) -> list[ScatterResult]:
+        missing = [index for index, result in enumerate(self._slots) if result is None]
+        if missing:  # every index is settled exactly once when the loop ends normally
+            raise AgentFMError(f"scatter lost prompts {missing[:5]}", code="internal_error")
+        return cast("list[ScatterResult]", self._slots)
+
+
+# --- the sync driver: a bounded thread pool -------------------------------------------------
+
+
+def _fetch(client: AgentFMClient) -> WorkerList | AgentFMError:
+    try:
+        return client._call(list_workers.sync_detailed, WorkerList)
+    except AgentFMError as error:
+        return error
+
+
+def _refresh(client: AgentFMClient, scheduler: Scheduler) -> None:
+    scheduler.begin_refresh()
+    listing = _fetch(client)
+    if isinstance(listing, AgentFMError):
+        logger.debug("scatter telemetry refresh failed: %s", listing)
+        scheduler.refresh_failed(time.monotonic())
+    else:
+        online = [profile_from_worker(worker) for worker in listing.agents]
+        scheduler.apply_telemetry(online, time.monotonic())
+
+
+def _attempt(
+    tasks: Tasks,
+    spec: ScatterSpec,
+    assignment: Assignment,
+    completions: queue.SimpleQueue[tuple[Assignment, Outcome]],
+) -> None:
+    outcome: Outcome
+    try:
+        outcome = tasks.run(
+            worker_id=assignment.peer_id,
+            prompt=assignment.prompt,
+            artifact_timeout=spec.artifact_timeout,
+        )
+    except BaseException as error:  # reported as the attempt's outcome, never lost
+        if not isinstance(error, AgentFMError):
+            logger.error("scatter attempt raised %s", type(error).__name__, exc_info=error)
+        outcome = error
+    completions.put((assignment, outcome))
+
+
+def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
+    """Run the batch on at most `max_concurrency` threads; yield each prompt as it settles."""
+    client = tasks._client
+    batch = _Batch(spec)
+    batch.open()
+    try:
+        scheduler = batch.start(_fetch(client))
+        completions: queue.SimpleQueue[tuple[Assignment, Outcome]] = queue.SimpleQueue()
+        with ThreadPoolExecutor(spec.max_concurrency, thread_name_prefix="agentfm-scatter") as pool:
+            try:
+                while True:
+                    now = time.monotonic()
+                    if scheduler.refresh_due(now):
+                        _refresh(client, scheduler)
+                    for assignment in scheduler.plan(now):
+                        pool.submit(_attempt, tasks, spec, assignment, completions)
+                    for settled in scheduler.take_settled():
+                        yield batch.finish(settled)
+                    if scheduler.done:
+                        return
+                    wait = scheduler.wait_seconds(time.monotonic())
+                    try:
+                        assignment, outcome = completions.get(timeout=wait)
+                    except queue.Empty:
+                        continue
+                    settled_now = scheduler.complete(assignment, outcome, time.monotonic())
+                    if settled_now is not None:
+                        yield batch.finish(settled_now)
+            finally:
+                # Threads cannot be interrupted: wait for the attempts in flight; keep their
+                # answers (they finished, so a re-run must not dispatch them again).
+                scheduler.stop()
+                while scheduler.in_flight:
+                    assignment, outcome = completions.get()
+                    settled_now = scheduler.complete(assignment, outcome, time.monotonic())
+                    if settled_now is not None:
+                        batch.finish(settled_now)
+    finally:
+        batch.close()
+
+
+def collect(pairs: Generator[Pair, None, None]) -> list[ScatterResult]:
+    """Run the batch to the end; the results in submission order."""
+    in_order = _InOrder()
+    try:
+        for pair in pairs:
+            in_order.add(pair)
+    finally:
+        pairs.close()
+    return in_order.results()
+
+
+# --- the async driver: asyncio tasks --------------------------------------------------------
+
+
+async def _afetch(client: AsyncAgentFMClient) -> WorkerList | AgentFMError:
+    try:
+        return await client._call(list_workers.asyncio_detailed, WorkerList)
+    except AgentFMError as error:
+        return error
+
+
+async def _arefresh(client: AsyncAgentFMClient, scheduler: Scheduler) -> None:
+    scheduler.begin_refresh()
+    listing = await _afetch(client)
+    if isinstance(listing, AgentFMError):
+        logger.debug("scatter telemetry refresh failed: %s", listing)
+        scheduler.refresh_failed(time.monotonic())
+    else:
+        online = [profile_from_worker(worker) for worker in listing.agents]
+        scheduler.apply_telemetry(online, time.monotonic())
+
+
+async def _aattempt(
+    tasks: AsyncTasks,
+    spec: ScatterSpec,
+    assignment: Assignment,
+    completions: asyncio.Queue[tuple[Assignment, Outcome]],
+) -> None:
+    outcome: Outcome
+    try:
+        outcome = await tasks.run(
+            worker_id=assignment.peer_id,
+            prompt=assignment.prompt,
+            artifact_timeout=spec.artifact_timeout,
+        )
+    except Exception as error:  # a cancelled attempt reports nothing: it stays unanswered
+        if not isinstance(error, AgentFMError):
+            logger.error("scatter attempt raised %s", type(error).__name__, exc_info=error)
+        outcome = error
+    completions.put_nowait((assignment, outcome))
+
+
+async def _next_completion(
+    completions: asyncio.Queue[tuple[Assignment, Outcome]], wait: float | None
+) -> tuple[Assignment, Outcome] | None:
+    try:
+        if wait is None:
+            return await completions.get()
+        if wait <= 0:
+            return completions.get_nowait()
+        return await asyncio.wait_for(completions.get(), wait)
+    except (asyncio.QueueEmpty, asyncio.TimeoutError):
+        return None
+
+
+async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair, None]:
+    """Run the batch as at most `max_concurrency` asyncio tasks; yield each prompt as it settles."""
+    client = tasks._client
+    batch = _Batch(spec)
+    batch.open()
+    try:
+        scheduler = batch.start(await _afetch(client))
+        completions: asyncio.Queue[tuple[Assignment, Outcome]] = asyncio.Queue()
+        attempts: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                now = time.monotonic()
+                if scheduler.refresh_due(now):
+                    await _arefresh(client, scheduler)
+                for assignment in scheduler.plan(now):
+                    attempt = asyncio.ensure_future(_aattempt(tasks, spec, assignment, completions))
+                    attempts.add(attempt)
+                    attempt.add_done_callback(attempts.discard)
+                for settled in scheduler.take_settled():
+                    yield batch.finish(settled)
+                if scheduler.done:
+                    return
+                ended = await _next_completion(
+                    completions, scheduler.wait_seconds(time.monotonic())
+                )
+                if ended is None:
+                    continue
+                settled_now = scheduler.complete(*ended, time.monotonic())
+                if settled_now is not None:
+                    yield batch.finish(settled_now)
+        finally:
+            # Cancel the attempts in flight; keep the answers of those that ended before.
+            scheduler.stop()
+            for attempt in attempts:
+                attempt.cancel()
+            await asyncio.gather(*attempts, return_exceptions=True)
+            while not completions.empty():
+                settled_now = scheduler.complete(*completions.get_nowait(), time.monotonic())
+                if settled_now is not None:
+                    batch.finish(settled_now)
+    finally:
+        batch.close()
+
+
+async def collect_async(pairs: AsyncGenerator[Pair, None]) -> list[ScatterResult]:
+    """Run the batch to the end; the results in submission order."""
+    in_order = _InOrder()
+    try:
+        async for pair in pairs:
+            in_order.add(pair)
+    finally:
+        await pairs.aclose()
+    return in_order.results()

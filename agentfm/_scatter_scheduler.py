@@ -1,0 +1,645 @@
+"""The scatter scheduler: which prompt goes to which peer and when, and what a failed attempt means.
+
+Decisions only, no I/O: the sync driver (a bounded thread pool) and the async driver (asyncio
+tasks) in agentfm/_scatter.py feed it telemetry and attempt outcomes and carry out its plans.
+
+Capacity. The gateway does not cap synchronous dispatch (gateway-protocol.md 9): it relays the
+task and the worker refuses it when full (5.4, 8.2). So a peer's free slots are computed here:
+`max_tasks - (tasks of other clients) - (tasks this batch has in flight there)`. Other clients'
+load is the telemetry's `current_tasks` minus what this batch had there while the telemetry was
+fetched (the count includes our own tasks; on a real mesh it also lags by ~3 s, section 8.1).
+Peers are filled least-loaded first.
+
+Failures (see `verdict_of`). A worker that refused for capacity never ran the task: the prompt
+moves to another peer at once and the refusal is not counted against `max_retries` (a separate,
+larger budget bounds it). A trust refusal or an unknown worker makes that peer unusable for the
+rest of the batch; the prompt moves on without spending a retry, and fails at once when no peer
+is left. A bad request is final for its prompt; an authentication failure is final for the whole
+batch. Everything else (a stream that ended without its completion sentinel, an unreachable
+worker, a lost connection, a 5xx) is retried on a different peer when one exists, at most
+`max_retries` times. A peer that fails three times in a row is left alone for a while
+(exponential backoff, reset by its next success).
+
+Tail. Once every prompt has been read, the waiting prompts are placed by earliest expected finish
+(list scheduling on each peer's measured task time and success rate) instead of on any free slot,
+so a slow or flaky worker does not get the last prompts while a fast one is about to be free.
+
+Memory is bounded by `max_concurrency`: prompts are pulled from the caller's iterable only a
+small look-ahead before they are dispatched, and there is no per-prompt state beyond that.
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import itertools
+import math
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+
+import attrs
+
+from agentfm._trust import TrustRequirement, refusal_error, refusal_reason
+from agentfm.exceptions import (
+    AgentFMError,
+    ArtifactError,
+    AuthenticationError,
+    DispatchRefusedError,
+    GatewayProtocolError,
+    InvalidPeerIdError,
+    InvalidRequestError,
+    OriginRefusedError,
+    RateLimitError,
+    WorkerNotFoundError,
+    WorkerStreamError,
+)
+from agentfm.models import ScatterResult, TaskResult, WorkerProfile
+
+__all__ = [
+    "Assignment",
+    "Job",
+    "PeerState",
+    "Scheduler",
+    "Settled",
+    "Verdict",
+    "failed_result",
+    "verdict_of",
+]
+
+# Section 8.1: telemetry pulses every ~3 s; polling the table faster learns nothing new on a real
+# mesh. After a capacity refusal we look again sooner (the refusing peer is skipped until then).
+TELEMETRY_REFRESH_SECONDS = 3.0
+REFRESH_AFTER_REFUSAL_SECONDS = 0.5
+# A peer that failed three times in a row rests 0.25 s, then 0.5 s, 1 s, ... up to 30 s. Three:
+# a worker that drops a third of its streams fails twice in a row often (its failed attempts
+# come back together), and resting it then would waste its capacity; a dead one fails every time.
+BACKOFF_AFTER_FAILURES = 3
+BACKOFF_BASE_SECONDS = 0.25
+BACKOFF_MAX_SECONDS = 30.0
+# Weight of the newest observation in a peer's running task time and success rate.
+EWMA_WEIGHT = 0.3
+# A peer whose success rate fell this low is still assumed to succeed sometimes (no division by 0).
+MIN_SUCCESS_RATE = 0.1
+# How far ahead of dispatch prompts are read: enough to know the tail, bounded by concurrency.
+LOOKAHEAD_PER_SLOT = 4
+MIN_LOOKAHEAD = 64
+# While holding prompts back in the tail, look again at least this often.
+MAX_TAIL_TICK_SECONDS = 1.0
+MIN_TAIL_TICK_SECONDS = 0.02
+# When nothing can be dispatched and nothing is in flight yet work remains, poll this often.
+IDLE_POLL_SECONDS = 0.5
+_VERSION_MISMATCH = "ERROR: Version mismatch"
+
+
+class Verdict(enum.Enum):
+    """What a failed attempt means for its prompt and its peer."""
+
+    RETRY = "retry"
+    """The attempt failed; another peer may succeed. Counts against `max_retries`."""
+    REFUSED = "refused"
+    """The worker was full and never ran the task: move on at once, no retry spent."""
+    PEER_UNUSABLE = "peer_unusable"
+    """This peer will refuse every task of the batch (trust gate, offline, bad id)."""
+    FINAL = "final"
+    """This prompt cannot succeed anywhere (bad request) or already ran (artifact failure)."""
+    FATAL = "fatal"
+    """No prompt of the batch can succeed (authentication, not an AgentFM gateway)."""
+
+
+def verdict_of(error: BaseException) -> Verdict:
+    """How the scheduler treats an attempt that raised `error`."""
+    if isinstance(error, (AuthenticationError, RateLimitError, OriginRefusedError)):
+        return Verdict.FATAL
+    if isinstance(error, GatewayProtocolError) and error.code == "route_not_found":
+        return Verdict.FATAL
+    if isinstance(error, (DispatchRefusedError, WorkerNotFoundError, InvalidPeerIdError)):
+        return Verdict.PEER_UNUSABLE
+    if isinstance(error, (InvalidRequestError, ArtifactError)):
+        return Verdict.FINAL
+    if isinstance(error, WorkerStreamError) and error.code == "worker_refused":
+        # Section 5.4: "Version mismatch" is for good (the worker runs another protocol
+        # version); the other refusal lines (capacity, CPU, GPU) mean "busy, try elsewhere".
+        if _VERSION_MISMATCH in error.partial_text:
+            return Verdict.PEER_UNUSABLE
+        return Verdict.REFUSED
+    if isinstance(error, AgentFMError):
+        return Verdict.RETRY
+    # Not an SDK error: a bug somewhere; sending the prompt again would only repeat it.
+    return Verdict.FINAL
+
+
+def _as_sdk_error(error: BaseException) -> AgentFMError:
+    if isinstance(error, AgentFMError):
+        return error
+    return AgentFMError(f"unexpected {type(error).__name__}: {error}", code="unexpected_error")
+
+
+def failed_result(
+    prompt: str,
+    error: AgentFMError,
+    *,
+    attempts: int = 0,
+    worker_id: str | None = None,
+    duration_seconds: float = 0.0,
+) -> ScatterResult:
+    # A task whose only failure was its files still completed: keep its answer and task id.
+    return ScatterResult(
+        prompt=prompt,
+        status="failed",
+        text=error.text if isinstance(error, ArtifactError) else "",
+        error=error.message,
+        error_code=error.code,
+        worker_id=worker_id,
+        attempts=attempts,
+        duration_seconds=duration_seconds,
+        task_id=(error.task_id or None) if isinstance(error, ArtifactError) else None,
+    )
+
+
+@attrs.define(eq=False)
+class Job:
+    """One prompt not yet settled, with its dispatch history."""
+
+    index: int
+    prompt: str
+    attempts: int = 0
+    failures: int = 0
+    refusals: int = 0
+    tried: set[str] = attrs.field(factory=set)
+    last_peer: str | None = None
+    first_dispatch: float | None = None
+
+
+@attrs.frozen
+class Settled:
+    """A prompt's final result. `recorded`: it already is in the checkpoint (a resumed one)."""
+
+    index: int
+    prompt: object
+    result: ScatterResult
+    recorded: bool = False
+
+
+@attrs.frozen(eq=False)
+class Assignment:
+    """One attempt to carry out: send `job.prompt` to `peer_id`."""
+
+    attempt_id: int
+    job: Job
+    peer_id: str
+    started: float
+
+    @property
+    def prompt(self) -> str:
+        return self.job.prompt
+
+
+@attrs.define(eq=False)
+class PeerState:
+    """What the scheduler knows about one peer of the batch."""
+
+    peer_id: str
+    order: int
+    max_tasks: int = 1
+    others: int = 0
+    """Tasks other clients run there, by the last telemetry."""
+    busy_until_refresh: bool = False
+    running: dict[int, float] = attrs.field(factory=dict)
+    """This batch's attempts in flight there: attempt id -> start time."""
+    high_water: int = 0
+    """Most attempts of this batch in flight there since the telemetry fetch began."""
+    consecutive_failures: int = 0
+    available_at: float = 0.0
+    unusable: AgentFMError | None = None
+    mean_seconds: float | None = None
+    success_rate: float = 1.0
+
+    @property
+    def ours(self) -> int:
+        return len(self.running)
+
+    def free_slots(self, now: float) -> int:
+        if self.unusable is not None or self.busy_until_refresh or now < self.available_at:
+            return 0
+        return max(0, self.max_tasks - self.others - self.ours)
+
+    def load(self) -> float:
+        return (self.others + self.ours) / self.max_tasks
+
+    def expected_seconds(self) -> float | None:
+        """Expected time to get one success out of this peer, from what was measured."""
+        if self.mean_seconds is None:
+            return None
+        return self.mean_seconds / max(self.success_rate, MIN_SUCCESS_RATE)
+
+    def _measure(self, seconds: float, success: bool) -> None:
+        self.mean_seconds = (
+            seconds
+            if self.mean_seconds is None
+            else self.mean_seconds + EWMA_WEIGHT * (seconds - self.mean_seconds)
+        )
+        self.success_rate += EWMA_WEIGHT * ((1.0 if success else 0.0) - self.success_rate)
+
+    def succeeded(self, seconds: float) -> None:
+        self.consecutive_failures = 0
+        self._measure(seconds, True)
+
+    def failed(self, now: float, seconds: float | None) -> None:
+        if seconds is not None:
+            self._measure(seconds, False)
+        self.consecutive_failures += 1
+        if self.consecutive_failures >= BACKOFF_AFTER_FAILURES:
+            streak = self.consecutive_failures - BACKOFF_AFTER_FAILURES
+            rest = BACKOFF_BASE_SECONDS * 2 ** min(streak, 16)
+            self.available_at = max(self.available_at, now + min(BACKOFF_MAX_SECONDS, rest))
+
+
+def _rank(peer: PeerState) -> tuple[float, float, int]:
+    # Least loaded first; among equals the one measured fastest, then the caller's order.
+    return (peer.load(), peer.expected_seconds() or 0.0, peer.order)
+
+
+def _short(peer_id: str) -> str:
+    return f"{peer_id[:16]}..." if len(peer_id) > 16 else peer_id
+
+
+class Scheduler:
+    """Plans the dispatches of one scatter batch. Not thread-safe: one driver loop owns it.
+
+    The driver loop: `plan(now)` and start every returned `Assignment`; hand over
+    `take_settled()`; stop when `done`; else wait up to `wait_seconds(now)` for an attempt to end
+    and report it with `complete(...)`. When `refresh_due(now)`, fetch `/api/workers` between
+    `begin_refresh()` and `apply_telemetry(...)` (or `refresh_failed(...)`).
+    """
+
+    def __init__(
+        self,
+        feed: Iterator[Job | Settled],
+        peer_ids: Sequence[str],
+        *,
+        max_concurrency: int,
+        max_retries: int,
+        requirement: TrustRequirement | None = None,
+        verify_through: int | None = None,
+        no_peers_message: str = "no peers to dispatch to",
+    ) -> None:
+        self._feed = feed
+        self._feed_done = False
+        self._next_index = 0
+        self._verify_through = verify_through
+        self._max_concurrency = max_concurrency
+        self._max_retries = max_retries
+        self._requirement = requirement
+        self._lookahead = max(MIN_LOOKAHEAD, LOOKAHEAD_PER_SLOT * max_concurrency)
+        self._peers = {peer_id: PeerState(peer_id, order) for order, peer_id in enumerate(peer_ids)}
+        # A refusal says "busy", not "broken": allow a few per peer before giving up on a prompt.
+        self._refusal_limit = max(3, 2 * len(self._peers))
+        self._no_peers_message = no_peers_message
+        self._waiting: deque[Job] = deque()
+        self._retrying: deque[Job] = deque()
+        self._settled: deque[Settled] = deque()
+        self._in_flight = 0
+        self._attempt_ids = itertools.count()
+        self._fatal: AgentFMError | None = None
+        self._stopped = False
+        self._refreshing = False
+        self._refresh_soon = False
+        self._last_refresh = -math.inf
+
+    # --- state ------------------------------------------------------------------------------
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    @property
+    def done(self) -> bool:
+        if self._settled or self._in_flight:
+            return False
+        return self._stopped or (self._feed_done and not self._waiting and not self._retrying)
+
+    def peer(self, peer_id: str) -> PeerState:
+        return self._peers[peer_id]
+
+    def take_settled(self) -> list[Settled]:
+        """The prompts settled since the last call (resumed, failed without dispatch, ...)."""
+        settled = list(self._settled)
+        self._settled.clear()
+        return settled
+
+    def abort(self, error: AgentFMError) -> None:
+        """Fail every prompt not yet dispatched with `error` (the batch cannot run at all)."""
+        if self._fatal is None:
+            self._fatal = error
+
+    def stop(self) -> None:
+        """Dispatch nothing more; attempts in flight still report, but none is retried."""
+        self._stopped = True
+
+    # --- telemetry --------------------------------------------------------------------------
+
+    def refresh_due(self, now: float) -> bool:
+        """True when fetching `/api/workers` again would help: someone else's load is blocking
+        a peer, or a peer refused for capacity."""
+        if self._refreshing or self._stopped or self._fatal is not None:
+            return False
+        if not (self._waiting or self._retrying or not self._feed_done):
+            return False
+        interval = self._refresh_interval()
+        return interval is not None and now - self._last_refresh >= interval
+
+    def _refresh_interval(self) -> float | None:
+        if self._refresh_soon:
+            return REFRESH_AFTER_REFUSAL_SECONDS
+        if any(
+            peer.unusable is None and (peer.others > 0 or peer.busy_until_refresh)
+            for peer in self._peers.values()
+        ):
+            return TELEMETRY_REFRESH_SECONDS
+        return None
+
+    def begin_refresh(self) -> None:
+        self._refreshing = True
+        for peer in self._peers.values():
+            peer.high_water = peer.ours
+
+    def refresh_failed(self, now: float) -> None:
+        """The fetch failed: keep what is known (telemetry is advice; dispatch tells the truth)."""
+        self._refreshing = False
+        self._last_refresh = now
+        self._refresh_soon = False
+
+    def apply_telemetry(self, profiles: Iterable[WorkerProfile], now: float) -> None:
+        """Take in one `/api/workers` answer (the online workers)."""
+        self._refreshing = False
+        self._last_refresh = now
+        self._refresh_soon = False
+        by_id = {profile.peer_id: profile for profile in profiles}
+        for peer in self._peers.values():
+            if peer.unusable is not None:
+                continue
+            profile = by_id.get(peer.peer_id)
+            if profile is None:
+                # Not in the live table: /api/execute would answer 404 (5.4).
+                peer.unusable = WorkerNotFoundError(
+                    f"peer {peer.peer_id} is not online (not in the gateway's live telemetry)",
+                    code="worker_not_found",
+                )
+                continue
+            reason = (
+                refusal_reason(profile, self._requirement)
+                if self._requirement is not None
+                else None
+            )
+            if reason is not None:
+                peer.unusable = refusal_error(profile, reason)
+                continue
+            # max_tasks <= 0 would mean "no limit"; the batch's own concurrency then bounds it.
+            peer.max_tasks = profile.max_tasks if profile.max_tasks > 0 else self._max_concurrency
+            peer.others = max(0, profile.current_tasks - max(peer.high_water, peer.ours))
+            # BUSY below max_tasks means CPU or GPU load (8.1): the worker would refuse.
+            peer.busy_until_refresh = (
+                profile.status == "BUSY" and profile.current_tasks < profile.max_tasks
+            )
+            peer.high_water = peer.ours
+
+    # --- planning ---------------------------------------------------------------------------
+
+    def _refill(self) -> None:
+        verify = self._verify_through
+        while not self._feed_done and (
+            (verify is not None and self._next_index <= verify)
+            or (len(self._waiting) < self._lookahead and len(self._settled) < self._lookahead)
+        ):
+            item = next(self._feed, None)
+            if item is None:
+                self._feed_done = True
+                break
+            self._next_index = item.index + 1
+            if isinstance(item, Settled):
+                self._settled.append(item)
+            else:
+                self._waiting.append(item)
+
+    def _batch_failure(self) -> AgentFMError | None:
+        if self._fatal is not None:
+            return self._fatal
+        peers = self._peers.values()
+        if any(peer.unusable is None for peer in peers):
+            return None
+        if not self._peers:
+            return AgentFMError(self._no_peers_message, code="no_usable_peer")
+        reasons = [f"{_short(peer.peer_id)}: {peer.unusable}" for peer in peers]
+        shown = "; ".join(reasons[:3]) + (
+            f"; and {len(reasons) - 3} more" if len(reasons) > 3 else ""
+        )
+        return AgentFMError(f"no usable peer left for this batch ({shown})", code="no_usable_peer")
+
+    def plan(self, now: float) -> list[Assignment]:
+        """The attempts to start now (never more than free capacity and `max_concurrency`)."""
+        self._refill()
+        failure = self._batch_failure()
+        if failure is not None:
+            for queue in (self._retrying, self._waiting):
+                while queue:
+                    self._settled.append(self._failed(queue.popleft(), failure, now))
+            return []
+        slots = self._max_concurrency - self._in_flight
+        if self._stopped or slots <= 0:
+            return []
+        if self._feed_done:
+            return self._plan_tail(now, slots)
+        return self._plan_greedy(now, slots)
+
+    def _allowed(self, job: Job) -> list[PeerState]:
+        """Peers this job may go to: untried ones first; else any but the one that just failed."""
+        usable = [peer for peer in self._peers.values() if peer.unusable is None]
+        untried = [peer for peer in usable if peer.peer_id not in job.tried]
+        if untried:
+            return untried
+        return [peer for peer in usable if peer.peer_id != job.last_peer] or usable
+
+    def _plan_greedy(self, now: float, slots: int) -> list[Assignment]:
+        planned: list[Assignment] = []
+        while slots > 0:
+            free = [peer for peer in self._peers.values() if peer.free_slots(now) > 0]
+            if not free:
+                break
+            chosen: tuple[Job, PeerState] | None = None
+            for job in self._retrying:
+                allowed = {peer.peer_id for peer in self._allowed(job)}
+                candidates = [peer for peer in free if peer.peer_id in allowed]
+                if candidates:
+                    self._retrying.remove(job)
+                    chosen = (job, min(candidates, key=_rank))
+                    break
+            if chosen is None:
+                if not self._waiting:
+                    self._refill()
+                if not self._waiting:
+                    break
+                chosen = (self._waiting.popleft(), min(free, key=_rank))
+            planned.append(self._assign(*chosen, now))
+            slots -= 1
+        return planned
+
+    def _plan_tail(self, now: float, slots: int) -> list[Assignment]:
+        """Earliest-expected-finish placement of the last prompts (see the module docstring)."""
+        jobs = [*self._retrying, *self._waiting]
+        if not jobs:
+            return []
+        usable = [peer for peer in self._peers.values() if peer.unusable is None]
+        known = [e for e in (peer.expected_seconds() for peer in usable) if e is not None]
+        if not known:
+            return self._plan_greedy(now, slots)
+        default = sum(known) / len(known)
+        estimate = {peer.peer_id: peer.expected_seconds() or default for peer in usable}
+        slot_times: dict[str, list[float]] = {}
+        free_now: dict[str, int] = {}
+        for peer in usable:
+            est = estimate[peer.peer_id]
+            times = []
+            for started in peer.running.values():
+                # An overdue attempt is expected to end later the longer it overruns.
+                times.append(now + abs(est - (now - started)))
+            idle = 0 if peer.busy_until_refresh else peer.max_tasks - peer.others - peer.ours
+            times.extend([max(now, peer.available_at)] * max(0, idle))
+            heapq.heapify(times)
+            slot_times[peer.peer_id] = times
+            free_now[peer.peer_id] = peer.free_slots(now)
+        chosen: list[tuple[Job, PeerState]] = []
+        for job in jobs:
+            best: tuple[tuple[float, float, int], PeerState] | None = None
+            for peer in self._allowed(job):
+                times = slot_times[peer.peer_id]
+                if not times:
+                    continue
+                key = (times[0] + estimate[peer.peer_id], peer.load(), peer.order)
+                if best is None or key < best[0]:
+                    best = (key, peer)
+            if best is None:
+                continue
+            peer = best[1]
+            times = slot_times[peer.peer_id]
+            slot = heapq.heappop(times)
+            heapq.heappush(times, max(slot, now) + estimate[peer.peer_id])
+            if slot <= now and free_now[peer.peer_id] > 0 and len(chosen) < slots:
+                free_now[peer.peer_id] -= 1
+                chosen.append((job, peer))
+        planned = []
+        for job, peer in chosen:
+            if job.attempts:
+                self._retrying.remove(job)
+            else:
+                self._waiting.remove(job)
+            planned.append(self._assign(job, peer, now))
+        return planned
+
+    def _assign(self, job: Job, peer: PeerState, now: float) -> Assignment:
+        attempt_id = next(self._attempt_ids)
+        peer.running[attempt_id] = now
+        peer.high_water = max(peer.high_water, peer.ours)
+        job.attempts += 1
+        job.tried.add(peer.peer_id)
+        job.last_peer = peer.peer_id
+        if job.first_dispatch is None:
+            job.first_dispatch = now
+        self._in_flight += 1
+        return Assignment(attempt_id, job, peer.peer_id, now)
+
+    def wait_seconds(self, now: float) -> float | None:
+        """How long the driver may wait for an attempt to end before planning again (None: until
+        one ends)."""
+        if self._settled:
+            return 0.0
+        if self._stopped:
+            return None if self._in_flight else 0.0
+        has_work = bool(self._waiting or self._retrying) or not self._feed_done
+        if has_work and self._batch_failure() is not None:
+            return 0.0
+        deadlines: list[float] = []
+        if has_work:
+            deadlines.extend(
+                peer.available_at
+                for peer in self._peers.values()
+                if peer.unusable is None and peer.available_at > now
+            )
+            if self._feed_done:
+                known = [e for e in (p.expected_seconds() for p in self._peers.values()) if e]
+                tick = min(known) / 4 if known else MAX_TAIL_TICK_SECONDS
+                deadlines.append(now + min(MAX_TAIL_TICK_SECONDS, max(MIN_TAIL_TICK_SECONDS, tick)))
+        interval = self._refresh_interval()
+        if interval is not None and has_work and not self._refreshing:
+            deadlines.append(self._last_refresh + interval)
+        if not deadlines:
+            if has_work and not self._in_flight:
+                return IDLE_POLL_SECONDS
+            return None
+        return max(0.0, min(deadlines) - now)
+
+    # --- outcomes ---------------------------------------------------------------------------
+
+    def complete(
+        self, assignment: Assignment, outcome: TaskResult | BaseException, now: float
+    ) -> Settled | None:
+        """Report how an attempt ended; the prompt's result when it is settled, else None (it
+        waits for another attempt)."""
+        peer = self._peers[assignment.peer_id]
+        peer.running.pop(assignment.attempt_id, None)
+        self._in_flight -= 1
+        job = assignment.job
+        if isinstance(outcome, TaskResult):
+            peer.succeeded(now - assignment.started)
+            return self._succeeded(job, outcome, now)
+        error = _as_sdk_error(outcome)
+        verdict = verdict_of(outcome)
+        if verdict is Verdict.FATAL:
+            self.abort(error)
+            return self._failed(job, error, now)
+        if verdict is Verdict.FINAL:
+            return self._failed(job, error, now)
+        if verdict is Verdict.PEER_UNUSABLE:
+            if peer.unusable is None:
+                peer.unusable = error
+        elif verdict is Verdict.REFUSED:
+            peer.failed(now, None)
+            peer.busy_until_refresh = True
+            self._refresh_soon = True
+            job.refusals += 1
+            if job.refusals > self._refusal_limit:
+                return self._failed(job, error, now)
+        else:
+            peer.failed(now, now - assignment.started)
+            job.failures += 1
+            if job.failures > self._max_retries:
+                return self._failed(job, error, now)
+        if self._stopped:
+            return None  # in flight when the batch stopped: it stays unanswered
+        self._retrying.append(job)
+        return None
+
+    def _elapsed(self, job: Job, now: float) -> float:
+        return now - job.first_dispatch if job.first_dispatch is not None else 0.0
+
+    def _succeeded(self, job: Job, outcome: TaskResult, now: float) -> Settled:
+        result = ScatterResult(
+            prompt=job.prompt,
+            status="success",
+            text=outcome.text,
+            worker_id=outcome.worker_id,
+            artifacts=list(outcome.artifacts),
+            attempts=job.attempts,
+            duration_seconds=self._elapsed(job, now),
+            task_id=outcome.task_id,
+        )
+        return Settled(job.index, job.prompt, result)
+
+    def _failed(self, job: Job, error: AgentFMError, now: float) -> Settled:
+        result = failed_result(
+            job.prompt,
+            error,
+            attempts=job.attempts,
+            worker_id=job.last_peer,
+            duration_seconds=self._elapsed(job, now),
+        )
+        return Settled(job.index, job.prompt, result)

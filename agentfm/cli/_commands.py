@@ -1,0 +1,444 @@
+"""What each `agentfm-py` command does: one function per command, on the SDK's sync client.
+
+Each takes the client, the parsed arguments and the `Output`, and returns the exit status;
+failures are raised as `AgentFMError`s and reported by `agentfm.cli.main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+from agentfm_gateway.api.health import get_health
+from agentfm_gateway.models import Health
+
+from agentfm._client import AgentFMClient
+from agentfm._errors import redact_url
+from agentfm._identifiers import new_task_id
+from agentfm._task_output import FILES_INCOMING
+from agentfm._tasks import artifact_manager
+from agentfm.cli._output import Output, ProgressBar
+from agentfm.cli._parser import EXIT_OK, EXIT_PARTIAL
+from agentfm.cli._prompts import parse_prompts
+from agentfm.exceptions import InvalidRequestError
+from agentfm.models import (
+    LogEntry,
+    MeshEvent,
+    PeerID,
+    ScatterResult,
+    WorkerOnlineEvent,
+    WorkerProfile,
+)
+
+__all__ = ["COMMANDS"]
+
+Command = Callable[[AgentFMClient, argparse.Namespace, Output], int]
+
+
+def _short(peer_id: str) -> str:
+    return peer_id if len(peer_id) <= 20 else f"{peer_id[:12]}...{peer_id[-6:]}"
+
+
+def _worker_json(profile: WorkerProfile) -> dict[str, Any]:
+    # The gateway's own object (every field, as sent), plus the engine it hides in `hardware`.
+    return {**profile.raw, "model": profile.model}
+
+
+# --- discovery ----------------------------------------------------------------------------------
+
+
+def ping(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    health = client._call(get_health.sync_detailed, Health)
+    where = redact_url(client.gateway_url)
+    if out.json:
+        out.json_document(
+            {"gateway": where, "status": health.status, "online_workers": health.online_workers}
+        )
+    else:
+        out.line(f"ok: {where} answers ({health.online_workers} workers online)")
+    return EXIT_OK
+
+
+def workers(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    profiles = client.workers.list(
+        model=args.model,
+        agent_name=args.agent_name,
+        author=args.author,
+        available_only=args.available,
+        wait_for_workers=args.wait,
+        poll_timeout=args.wait_timeout,
+    )
+    if out.json:
+        out.json_document([_worker_json(profile) for profile in profiles])
+        return EXIT_OK
+    out.table(
+        ["PEER ID", "NAME", "MODEL", "STATUS", "LOAD", "HONESTY", "AUTHOR"],
+        [
+            [
+                p.peer_id,
+                p.agent_name,
+                p.model,
+                p.status,
+                f"{p.current_tasks}/{p.max_tasks}",
+                f"{p.honesty_score:+.2f}",
+                p.author,
+            ]
+            for p in profiles
+        ],
+    )
+    return EXIT_OK
+
+
+def models(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    listing = client.openai.models.list()
+    if out.json:
+        out.json_document([entry.raw for entry in listing])
+        return EXIT_OK
+    out.table(
+        ["ID", "NAME", "ENGINE", "STATUS", "LOAD", "OWNER"],
+        [
+            [
+                entry.id,
+                entry.agentfm_name or "",
+                entry.agentfm_engine or "",
+                entry.agentfm_status or "",
+                f"{entry.agentfm_current_tasks}/{entry.agentfm_max_tasks}",
+                entry.owned_by,
+            ]
+            for entry in listing
+        ],
+    )
+    return EXIT_OK
+
+
+# --- dispatch -----------------------------------------------------------------------------------
+
+
+class _Answer:
+    """Writes a streamed answer, and ends it with a newline so what follows starts a line."""
+
+    def __init__(self, out: Output) -> None:
+        self._out = out
+        self._open = False
+
+    def write(self, text: str) -> None:
+        if text:
+            self._out.write(text)
+            self._open = not text.endswith("\n")
+
+    def end(self) -> None:
+        if self._open:
+            self._out.write("\n")
+            self._open = False
+
+
+def chat(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    # `--peer` is a peer id, checked here: the route would also take a name (5.10), but a name
+    # is not a verifiable identity and the flag says peer.
+    peer = PeerID(args.peer)
+    messages = [{"role": "user", "content": args.prompt}]
+    answer = _Answer(out)
+    try:
+        if args.stream:
+            for chunk in client.openai.chat.completions.create(
+                model=peer, messages=messages, stream=True
+            ):
+                if chunk.choices and chunk.choices[0].delta.content:
+                    answer.write(chunk.choices[0].delta.content)
+        else:
+            response = client.openai.chat.completions.create(model=peer, messages=messages)
+            if response.choices:
+                answer.write(response.choices[0].message.content or "")
+    finally:
+        answer.end()
+    return EXIT_OK
+
+
+def _stream_task(
+    client: AgentFMClient, args: argparse.Namespace, out: Output, task_id: str
+) -> bool:
+    """Print the task's answer as it arrives; True when the worker announced files."""
+    files_incoming = False
+    answer = _Answer(out)
+    try:
+        for chunk in client.tasks.stream(worker_id=args.peer, prompt=args.prompt, task_id=task_id):
+            if chunk.kind == "text":
+                answer.write(chunk.text)
+            elif chunk.marker == FILES_INCOMING:
+                files_incoming = True
+    finally:
+        answer.end()
+    return files_incoming
+
+
+def run(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    task_id = new_task_id()
+    # Checked before dispatch, so a bad setting does not cost a task.
+    artifacts = artifact_manager(client.artifacts_dir, args.artifact_timeout)
+    # Sections 5.4 and 6: only FILES_INCOMING announces a zip; a file-less task never waits.
+    if _stream_task(client, args, out, task_id):
+        for path in artifacts.collect_for_task(task_id, args.artifact_timeout):
+            out.line(f"artifact: {path}")
+    return EXIT_OK
+
+
+def stream(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    _stream_task(client, args, out, new_task_id())
+    return EXIT_OK
+
+
+def submit(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    ack = client.tasks.submit_async(
+        worker_id=args.peer, prompt=args.prompt, webhook_url=args.webhook_url
+    )
+    if out.json:
+        out.json_document({"task_id": ack.task_id, "status": ack.status, "message": ack.message})
+    else:
+        out.line(f"{ack.status}: {ack.task_id} ({ack.message})")
+    return EXIT_OK
+
+
+# --- scatter ------------------------------------------------------------------------------------
+
+
+def _read_prompts(args: argparse.Namespace) -> list[str]:
+    source = args.prompts_file
+    try:
+        if source == "-":
+            text, name = sys.stdin.read(), "stdin"
+        else:
+            text, name = Path(source).read_text(encoding="utf-8"), source
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InvalidRequestError(
+            f"cannot read prompts from {source}: {reason}", code="invalid_prompts"
+        ) from None
+    prompts = parse_prompts(text, source=name, format=args.input_format)
+    if not prompts:
+        raise InvalidRequestError(f"no prompts in {name}", code="invalid_prompts")
+    return prompts
+
+
+def _scatter_json(index: int, result: ScatterResult) -> dict[str, Any]:
+    fields = result.to_dict()
+    fields["duration_seconds"] = round(result.duration_seconds, 3)
+    return {"index": index, **fields}
+
+
+def _in_order(pairs: Iterator[tuple[int, ScatterResult]]) -> Iterator[tuple[int, ScatterResult]]:
+    """Results that finish in any order, released in input order as soon as possible."""
+    waiting: dict[int, ScatterResult] = {}
+    next_index = 0
+    for index, result in pairs:
+        waiting[index] = result
+        while next_index in waiting:
+            yield next_index, waiting.pop(next_index)
+            next_index += 1
+
+
+def scatter(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    prompts = _read_prompts(args)
+    progress = ProgressBar(out, label="scatter")
+    failed = 0
+    pairs = client.tasks.scatter_iter(
+        prompts,
+        peer_ids=args.peer_ids,
+        model=args.model,
+        max_workers=args.max_workers,
+        max_concurrency=args.max_concurrency,
+        max_retries=args.max_retries,
+        checkpoint=args.checkpoint,
+        progress=progress,
+        artifact_timeout=args.artifact_timeout,
+    )
+    try:
+        for index, result in _in_order(pairs):
+            progress.close()  # a result line must not land in the middle of the bar
+            out.json_line(_scatter_json(index, result))
+            failed += result.status != "success"
+    finally:
+        pairs.close()
+        progress.close()
+    if failed:
+        out.note(f"scatter: {failed} of {len(prompts)} prompts failed")
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+# --- the trust layer ----------------------------------------------------------------------------
+
+
+def _peer_list(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    profiles = client.peers.list(include_offline=args.include_offline)
+    if out.json:
+        out.json_document([_worker_json(profile) for profile in profiles])
+        return EXIT_OK
+    out.table(
+        ["PEER ID", "NAME", "ONLINE", "HONESTY", "EQUIVOCATOR", "DISPATCH"],
+        [
+            [
+                p.peer_id,
+                p.agent_name,
+                "yes" if p.online else "no",
+                f"{p.honesty_score:+.2f}",
+                "YES" if p.is_equivocator else "no",
+                "allowed" if p.dispatch_allowed else (p.dispatch_refuse_reason or "refused"),
+            ]
+            for p in profiles
+        ],
+    )
+    return EXIT_OK
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else "-"
+
+
+def _peer_show(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    card = client.peers.get(args.peer_id)
+    if out.json:
+        out.json_document(card.raw)
+        return EXIT_OK
+    raters = card.rater_summary
+    out.fields(
+        [
+            ("peer id", card.peer_id),
+            ("agent name", card.agent_name or "-"),
+            ("author", card.author or "-"),
+            ("online", "yes" if card.online else "no"),
+            ("last seen", _when(card.last_seen)),
+            ("honesty", f"{card.honesty_score:+.3f}"),
+            ("equivocator", "YES" if card.is_equivocator else "no"),
+            (
+                "dispatch",
+                "allowed" if card.dispatch_allowed else card.dispatch_refuse_reason or "refused",
+            ),
+            ("log entries", card.entries_count),
+            ("last entry", _when(card.last_entry_at)),
+            (
+                "raters",
+                f"{raters.verified_raters_count} verified, "
+                f"{raters.unverified_raters_count} unverified",
+            ),
+            ("image", card.advertised_image_ref or "-"),
+            ("image digest", card.advertised_image_digest or "-"),
+            ("capability", card.advertised_capability or "-"),
+        ]
+    )
+    return EXIT_OK
+
+
+def _entry_detail(entry: LogEntry) -> str:
+    if entry.is_rating:
+        score = f"{entry.score:+.2f}" if entry.score is not None else "?"
+        return f"{entry.dimension or '-'} {score} ({entry.context or '-'})"
+    return f"comment {entry.text_cid or '-'} ({entry.language or '-'})"
+
+
+def _peer_log(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    if args.all:
+        entries = list(client.peers.iter_log(args.peer_id))
+    else:
+        entries = client.peers.log(args.peer_id, limit=args.limit, offset=args.offset).entries
+    if out.json:
+        out.json_document([entry.raw for entry in entries])
+        return EXIT_OK
+    out.table(
+        ["RECEIVED", "KIND", "RATER", "RATER STATUS", "DETAIL", "ENTRY HASH"],
+        [
+            [
+                _when(entry.received_at),
+                entry.kind,
+                _short(entry.rater_peer_id),
+                entry.rater_status,
+                _entry_detail(entry),
+                entry.entry_hash,
+            ]
+            for entry in entries
+        ],
+    )
+    if not args.all and len(entries) == args.limit:
+        out.note(f"more entries may follow: --offset {args.offset + len(entries)}, or --all")
+    return EXIT_OK
+
+
+def _peer_verify(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    # Raises ProofVerificationError when the proof does not fold to the signed root.
+    proof = client.peers.verify(args.peer_id, args.entry_hash)
+    head = proof.head
+    if out.json:
+        out.json_document(
+            {
+                "verified": True,
+                "entry_hash": proof.entry_hash,
+                "position": proof.position,
+                "tree_size": head.tree_size,
+                "root_hash": head.root_hash,
+                "signed_at": head.signed_at.isoformat(),
+            }
+        )
+    else:
+        out.line(
+            f"verified: entry {proof.entry_hash} is at position {proof.position} of the "
+            f"gateway's log ({head.tree_size} entries, root {head.root_hash}, "
+            f"signed {head.signed_at.isoformat()})"
+        )
+    return EXIT_OK
+
+
+def peers(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    handler = {
+        None: _peer_list,
+        "show": _peer_show,
+        "log": _peer_log,
+        "verify": _peer_verify,
+    }[args.peers_command]
+    return handler(client, args, out)
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+def _event_line(event: MeshEvent, received: datetime) -> str:
+    if isinstance(event, WorkerOnlineEvent):
+        details = f"  {event.agent_name}  honesty {event.honesty_score:+.2f}"
+    else:
+        details = ""
+    return f"{received:%H:%M:%S}  {event.name:<14}  {event.peer_id}{details}"
+
+
+def events(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    # Runs until Ctrl-C (exit 130), or with --no-reconnect until the connection drops.
+    with client.events.stream(reconnect=not args.no_reconnect) as stream:
+        for event in stream:
+            received = datetime.now().astimezone()
+            if out.json:
+                out.json_line(
+                    {
+                        "event": event.name,
+                        **attrs.asdict(event),
+                        "received_at": received.isoformat(),
+                    }
+                )
+            else:
+                out.line(_event_line(event, received))
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {
+    "ping": ping,
+    "workers": workers,
+    "models": models,
+    "chat": chat,
+    "run": run,
+    "stream": stream,
+    "submit": submit,
+    "scatter": scatter,
+    "peers": peers,
+    "events": events,
+}
