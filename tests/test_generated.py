@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import pkgutil
+import re
 import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import agentfm_gateway
 import httpx
@@ -195,3 +198,31 @@ def test_check_generated_refuses_a_hand_edit_and_a_stale_spec(tmp_path: Path) ->
     text = (ROOT / "schema" / "openapi.yaml").read_text(encoding="utf-8")
     spec.write_text(text.replace("operationId: get_about", "operationId: read_about"), "utf-8")
     assert _check_generated(tmp_path, spec=spec) == 1
+
+
+class _Python310Datetime:
+    """`datetime.datetime` with Python 3.10's stricter `fromisoformat`: no `Z`, and a fraction of
+    exactly three or six digits. Lets this test guard 3.10 support on any interpreter."""
+
+    _ACCEPTED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?([+-]\d\d:\d\d)?")
+
+    @classmethod
+    def fromisoformat(cls, text: str) -> datetime.datetime:
+        if not cls._ACCEPTED.fullmatch(text):
+            raise ValueError(f"Invalid isoformat string: {text!r}")
+        return datetime.datetime.fromisoformat(text)
+
+
+@pytest.mark.parametrize("digits", range(10))
+def test_go_timestamps_parse_with_any_fraction_even_on_python_310(
+    digits: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Go trims trailing zeros, so a timestamp carries anywhere from 0 to 9 fractional digits.
+    import agentfm_gateway.types as generated_types
+
+    monkeypatch.setattr(generated_types, "datetime", SimpleNamespace(datetime=_Python310Datetime))
+    fraction = "." + "123456789"[:digits] if digits else ""
+    for zone, offset in (("Z", datetime.timedelta(0)), ("+02:00", datetime.timedelta(hours=2))):
+        parsed = generated_types.parse_datetime(f"2026-06-20T15:50:00{fraction}{zone}")
+        assert parsed.utcoffset() == offset
+        assert parsed.microsecond == int(("123456789"[:digits] + "000000")[:6])

@@ -72,11 +72,12 @@ _FRACTION = re.compile(r"(\.\d+)(?=[+-]\d{2}:\d{2}$|$)")
 def parse_datetime(value: str) -> datetime.datetime:
     """Parse an RFC 3339 timestamp as the gateway writes it (Go's time.Time JSON).
 
-    Go writes up to nine fractional digits and `Z` for UTC; Python 3.10's `fromisoformat` accepts
-    neither, so the fraction is cut to microseconds and `Z` spelled as an offset first.
+    Go writes `Z` for UTC and from one to nine fractional digits (trailing zeros trimmed);
+    Python 3.10's `fromisoformat` accepts no `Z` and exactly three or six digits, so `Z` is
+    spelled as an offset and the fraction written as exactly six digits (microseconds) first.
     """
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
-    text = _FRACTION.sub(lambda match: match.group(1)[:7], text, count=1)
+    text = _FRACTION.sub(lambda match: match.group(1)[:7].ljust(7, "0"), text, count=1)
     return datetime.datetime.fromisoformat(text)
