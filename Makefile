@@ -13,13 +13,14 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 LINT_PATHS := $(wildcard agentfm tests bench codegen)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup tools generate check-generated lint format typecheck test demo record bench clean
+.PHONY: help setup tools generate check-generated lint format typecheck test test-py310 demo record bench clean
 
 help:
 	@echo "make demo             run the hello world against the embedded simulator"
 	@echo "make test             everything CI runs: check-generated, lint, typecheck, pytest"
 	@echo "make generate         re-render generated/ from schema/ + codegen/"
 	@echo "make check-generated  fail when generated/ differs from a fresh render"
+	@echo "make test-py310       the test suite again on Python 3.10 (needs python3.10 on PATH)"
 	@echo "make record           re-record tests/cassettes from agentfm-sim (or GATEWAY_URL)"
 	@echo "make bench            run the benchmarks in bench/"
 
@@ -59,6 +60,13 @@ test: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory typecheck
 	$(BIN)/python -m pytest
+
+# The oldest Python the SDK supports, in its own environment. Not part of `make test`: CI machines
+# are not assumed to have python3.10; mypy checks the 3.10 API level there instead.
+test-py310: tools
+	python3.10 -m venv .venv310
+	.venv310/bin/python -m pip install $(PIP_FLAGS) -e '.[dev]'
+	.venv310/bin/python -m pytest
 
 demo: $(SDK_STAMP)
 	$(BIN)/python -m agentfm.demo
