@@ -7,7 +7,6 @@ functions on one httpx client whose transport retries (agentfm/_transport.py).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import time
@@ -40,6 +39,7 @@ from agentfm._transport import (
     AsyncRetryingTransport,
     ClientTransport,
     RetryingTransport,
+    _asyncio_sleep,
 )
 from agentfm.exceptions import AgentFMError
 
@@ -384,4 +384,4 @@ class AsyncAgentFMClient(ClientBase):
 
     @staticmethod
     async def _sleep(seconds: float) -> None:
-        await asyncio.sleep(seconds)
+        await _asyncio_sleep(seconds)

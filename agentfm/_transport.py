@@ -10,7 +10,6 @@ transport, proxies, TLS settings, auth and event hooks all apply, and it is neve
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,13 @@ __all__ = [
 ]
 
 logger = logging.getLogger("agentfm.http")
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    # Imported when first needed: asyncio costs a sync-only user a third of `import agentfm`.
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 def _log_retry(request: httpx.Request, reason: str, delay: float, retry_number: int) -> None:
@@ -88,7 +94,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         inner: httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
     ) -> None:
         self._inner = inner
         self._policy = policy
