@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from agentfm_gateway.types import Response
+from agentfm_gateway.types import Response, Unset
 
 from agentfm._errors import error_from_response
 from agentfm._options import ClientOptions
@@ -25,6 +25,7 @@ __all__ = [
     "check_request_body",
     "expect_parsed",
     "forget_answer",
+    "given",
     "protocol_error",
     "remember_answer",
     "remember_answer_async",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 ParsedT = TypeVar("ParsedT")
+ValueT = TypeVar("ValueT")
 
 # What a generated endpoint raises when a body does not have the documented shape.
 PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
@@ -54,6 +56,11 @@ def expect_parsed(response: Response[Any], expected: type[ParsedT]) -> ParsedT:
 
 # Sections 5.4, 5.10: the gateway reads at most 1 MiB of a request body and fails to parse the rest.
 MAX_REQUEST_BYTES = 1 << 20
+
+
+def given(value: ValueT | Unset) -> ValueT | None:
+    """A field the gateway may omit (it omits empty strings, section 5): None when absent."""
+    return None if isinstance(value, Unset) or value == "" else value
 
 
 def check_request_body(body: dict[str, Any]) -> None:

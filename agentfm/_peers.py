@@ -17,7 +17,7 @@ import math
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from agentfm_gateway.api.peers import (
     get_comment_body,
@@ -38,8 +38,8 @@ from agentfm_gateway.models import PeerLog as GatewayPeerLog
 from agentfm_gateway.models import PeerReputation as GatewayPeerReputation
 from agentfm_gateway.models import PeerSummary as GatewayPeerSummary
 from agentfm_gateway.models import SelfCommentRequest, SignedCommentRequest, WorkerList
-from agentfm_gateway.types import Unset
 
+from agentfm._base import given
 from agentfm._comment_signing import BossSigningKey
 from agentfm._identifiers import comment_cid_for_text, is_comment_cid
 from agentfm._workers import profile_from_worker
@@ -75,14 +75,6 @@ MAX_LOG_OFFSET = 1_000_000
 # Sections 5.12.5 / 5.12.6.
 MAX_COMMENT_TEXT_BYTES = 10240
 _ENTRY_HASH = re.compile(r"[0-9a-fA-F]{64}")
-
-ValueT = TypeVar("ValueT")
-
-
-def _given(value: ValueT | Unset) -> ValueT | None:
-    """None for a key the gateway omitted (it omits empty strings), else the value."""
-    return None if isinstance(value, Unset) or value == "" else value
-
 
 # --- Checks before sending ----------------------------------------------------------------------
 
@@ -227,14 +219,14 @@ def summary_from_gateway(summary: GatewayPeerSummary) -> PeerSummary:
             verified_raters_count=summary.rater_summary.verified_raters_count,
             unverified_raters_count=summary.rater_summary.unverified_raters_count,
         ),
-        author=_given(summary.author),
-        description=_given(summary.description),
-        last_seen=_given(summary.last_seen),
-        dispatch_refuse_reason=_given(summary.dispatch_refuse_reason),
-        last_entry_at=_given(summary.last_entry_at),
-        advertised_image_ref=_given(summary.advertised_image_ref),
-        advertised_image_digest=_given(summary.advertised_image_digest),
-        advertised_capability=_given(summary.advertised_capability),
+        author=given(summary.author),
+        description=given(summary.description),
+        last_seen=given(summary.last_seen),
+        dispatch_refuse_reason=given(summary.dispatch_refuse_reason),
+        last_entry_at=given(summary.last_entry_at),
+        advertised_image_ref=given(summary.advertised_image_ref),
+        advertised_image_digest=given(summary.advertised_image_digest),
+        advertised_capability=given(summary.advertised_capability),
         raw=summary.to_dict(),
     )
 
@@ -246,16 +238,16 @@ def reputation_from_gateway(reputation: GatewayPeerReputation) -> PeerReputation
         scores={str(name): float(value) for name, value in scores.items()},
         rating_count=reputation.rating_count,
         is_equivocator=reputation.is_equivocator,
-        last_updated=_given(reputation.last_updated),
-        agent_image_ref=_given(reputation.agent_image_ref),
-        agent_image_digest=_given(reputation.agent_image_digest),
-        agent_capability=_given(reputation.agent_capability),
+        last_updated=given(reputation.last_updated),
+        agent_image_ref=given(reputation.agent_image_ref),
+        agent_image_digest=given(reputation.agent_image_digest),
+        agent_capability=given(reputation.agent_capability),
         raw=reputation.to_dict(),
     )
 
 
 def entry_from_gateway(entry: GatewayLedgerEntry) -> LogEntry:
-    score = _given(entry.score)
+    score = given(entry.score)
     if score is None and entry.kind == "Rating":
         score = 0.0  # the gateway omits a score of exactly 0 (5.12.3)
     return LogEntry(
@@ -265,11 +257,11 @@ def entry_from_gateway(entry: GatewayLedgerEntry) -> LogEntry:
         received_at=entry.received_at,
         rater_status=entry.rater_status,
         rater_honesty_score=float(entry.rater_honesty_score),
-        dimension=_given(entry.dimension),
+        dimension=given(entry.dimension),
         score=None if score is None else float(score),
-        context=_given(entry.context),
-        language=_given(entry.language),
-        text_cid=_given(entry.text_cid),
+        context=given(entry.context),
+        language=given(entry.language),
+        text_cid=given(entry.text_cid),
         raw=entry.to_dict(),
     )
 

@@ -366,15 +366,18 @@ def _fetch(client: AgentFMClient) -> WorkerList | AgentFMError:
         return error
 
 
-def _refresh(client: AgentFMClient, scheduler: Scheduler) -> None:
-    scheduler.begin_refresh()
-    listing = _fetch(client)
+def _apply_refresh(scheduler: Scheduler, listing: WorkerList | AgentFMError) -> None:
     if isinstance(listing, AgentFMError):
         logger.debug("scatter telemetry refresh failed: %s", listing)
         scheduler.refresh_failed(time.monotonic())
     else:
         online = [profile_from_worker(worker) for worker in listing.agents]
         scheduler.apply_telemetry(online, time.monotonic())
+
+
+def _refresh(client: AgentFMClient, scheduler: Scheduler) -> None:
+    scheduler.begin_refresh()
+    _apply_refresh(scheduler, _fetch(client))
 
 
 def _attempt(
@@ -461,13 +464,7 @@ async def _afetch(client: AsyncAgentFMClient) -> WorkerList | AgentFMError:
 
 async def _arefresh(client: AsyncAgentFMClient, scheduler: Scheduler) -> None:
     scheduler.begin_refresh()
-    listing = await _afetch(client)
-    if isinstance(listing, AgentFMError):
-        logger.debug("scatter telemetry refresh failed: %s", listing)
-        scheduler.refresh_failed(time.monotonic())
-    else:
-        online = [profile_from_worker(worker) for worker in listing.agents]
-        scheduler.apply_telemetry(online, time.monotonic())
+    _apply_refresh(scheduler, await _afetch(client))
 
 
 async def _aattempt(

@@ -166,16 +166,7 @@ class Tasks:
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        if trust.demands_anything:
-            return self._trusted_chunks(trust, request)
-        return self._chunks(request, TaskOutputDecoder())
-
-    def _trusted_chunks(
-        self, trust: TrustRequirement, request: ExecuteRequest
-    ) -> Iterator[TaskChunk]:
-        # Checked when iteration starts, like the request itself.
-        self._enforce_trust(request.worker_id, trust)
-        yield from self._chunks(request, TaskOutputDecoder())
+        return self._chunks(request, TaskOutputDecoder(), trust)
 
     def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
         if not trust.demands_anything:
@@ -190,7 +181,11 @@ class Tasks:
         if reason is not None:
             raise refusal_error(worker, reason)
 
-    def _chunks(self, request: ExecuteRequest, decoder: TaskOutputDecoder) -> Iterator[TaskChunk]:
+    def _chunks(
+        self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
+    ) -> Iterator[TaskChunk]:
+        # The trust check runs when iteration starts, like the request itself.
+        self._enforce_trust(request.worker_id, trust)
         try:
             with self._client._stream(
                 execute_task.sync_stream, TASK_STREAM_READ_TIMEOUT, body=request
@@ -223,12 +218,9 @@ class Tasks:
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
         artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
-        self._enforce_trust(
-            request.worker_id,
-            TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
-        )
+        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         decoder = TaskOutputDecoder()
-        for _ in self._chunks(request, decoder):
+        for _ in self._chunks(request, decoder, trust):
             pass
         paths = self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
@@ -424,22 +416,7 @@ class AsyncTasks:
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        if trust.demands_anything:
-            return self._trusted_chunks(trust, request)
-        return self._chunks(request, TaskOutputDecoder())
-
-    async def _trusted_chunks(
-        self, trust: TrustRequirement, request: ExecuteRequest
-    ) -> AsyncIterator[TaskChunk]:
-        # Checked when iteration starts, like the request itself.
-        await self._enforce_trust(request.worker_id, trust)
-        chunks = self._chunks(request, TaskOutputDecoder())
-        try:
-            async for chunk in chunks:
-                yield chunk
-        finally:
-            if isinstance(chunks, AsyncGenerator):
-                await chunks.aclose()
+        return self._chunks(request, TaskOutputDecoder(), trust)
 
     async def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
         if not trust.demands_anything:
@@ -455,8 +432,10 @@ class AsyncTasks:
             raise refusal_error(worker, reason)
 
     async def _chunks(
-        self, request: ExecuteRequest, decoder: TaskOutputDecoder
+        self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
     ) -> AsyncIterator[TaskChunk]:
+        # The trust check runs when iteration starts, like the request itself.
+        await self._enforce_trust(request.worker_id, trust)
         try:
             async with self._client._stream(
                 execute_task.asyncio_stream, TASK_STREAM_READ_TIMEOUT, body=request
@@ -486,12 +465,9 @@ class AsyncTasks:
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
         artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
-        await self._enforce_trust(
-            request.worker_id,
-            TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
-        )
+        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         decoder = TaskOutputDecoder()
-        async for _ in self._chunks(request, decoder):
+        async for _ in self._chunks(request, decoder, trust):
             pass
         paths = await self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)

@@ -11,6 +11,7 @@ from agentfm_gateway.api.workers import list_workers
 from agentfm_gateway.models import Worker, WorkerList
 from agentfm_gateway.types import Unset
 
+from agentfm._base import given
 from agentfm._events import (
     AsyncEventStream,
     Connected,
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncWorkers", "WorkerQuery", "WorkerTableTracker", "Workers", "profile_from_worker"]
 
 
-def _present(value: str | Unset) -> str | None:
-    return None if isinstance(value, Unset) or value == "" else value
-
-
 def profile_from_worker(worker: Worker) -> WorkerProfile:
     """A `WorkerProfile` from the generated model of one `/api/workers` entry."""
     return WorkerProfile(
@@ -60,11 +57,11 @@ def profile_from_worker(worker: Worker) -> WorkerProfile:
         is_equivocator=worker.is_equivocator,
         dispatch_allowed=worker.dispatch_allowed,
         online=worker.online,
-        dispatch_refuse_reason=_present(worker.dispatch_refuse_reason),
+        dispatch_refuse_reason=given(worker.dispatch_refuse_reason),
         last_seen=None if isinstance(worker.last_seen, Unset) else worker.last_seen,
-        agent_image_ref=_present(worker.agent_image_ref),
-        agent_image_digest=_present(worker.agent_image_digest),
-        agent_capability=_present(worker.agent_capability),
+        agent_image_ref=given(worker.agent_image_ref),
+        agent_image_digest=given(worker.agent_image_digest),
+        agent_capability=given(worker.agent_capability),
         raw=worker.to_dict(),
     )
 

@@ -11,45 +11,14 @@ ratio SDK / bare. A benchmark, not a test: nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 
 import httpx
 
-from agentfm import AgentFMClient
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_simulator(workdir: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AGENTFM_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "agentfm.testing.cli", "-mode", "api", "-apiport", str(port)],
-        cwd=workdir,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("agentfm-sim did not start")
+from agentfm import AgentFMClient, LocalMeshGateway
 
 
 def _time(call: Callable[[], object]) -> float:
@@ -102,13 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000, help="timed calls per variant")
     arguments = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="agentfm-bench-") as workdir:
-        process, url = _start_simulator(workdir)
-        try:
-            results = measure(url, arguments.calls)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    simulator = [sys.executable, "-m", "agentfm.testing.cli"]
+    with LocalMeshGateway(binary_path=simulator, port=0, startup_timeout=60) as gateway:
+        results = measure(gateway.url, arguments.calls)
     print(f"facade overhead, median of {arguments.calls} calls each (agentfm-sim, loopback)")
     print("route               bare httpx  bare+json   agentfm   ratio     added")
     for name, plain, plain_json, facade in results:

@@ -33,31 +33,21 @@ import json
 import os
 import resource
 import shlex
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
-from agentfm import AgentFMClient, AgentFMError, AsyncAgentFMClient
+from agentfm import AgentFMClient, AgentFMError, AsyncAgentFMClient, LocalMeshGateway
 from agentfm.models import ScatterResult
 
 MESHES = Path(__file__).resolve().parent / "meshes"
 
 
 # --- the simulator process ------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -70,39 +60,15 @@ class Simulator:
 @contextlib.contextmanager
 def simulator(mesh_file: Path) -> Iterator[Simulator]:
     """`agentfm-sim -mode api -apiport <port> -sim-mesh <file>`, ready (GET /health) and stopped."""
-    port = _free_port()
-    flags = ["-mode", "api", "-apiport", str(port), "-sim-mesh", str(mesh_file)]
-    flags += ["-log-level", "error"]
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("AGENTFM_")
-    }
-    with tempfile.TemporaryDirectory(prefix="agentfm-bench-") as workdir:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "agentfm.testing.cli", *flags],
-            cwd=workdir,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"agentfm-sim did not start ({mesh_file})")
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.05)
-            mesh = json.loads(mesh_file.read_text())
-            yield Simulator(url, ["agentfm-sim", *flags], mesh)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    flags = ["-sim-mesh", str(mesh_file), "-log-level", "error"]
+    with LocalMeshGateway(
+        binary_path=[sys.executable, "-m", "agentfm.testing.cli"],
+        port=0,
+        extra_args=flags,
+        startup_timeout=60,
+    ) as gateway:
+        command = ["agentfm-sim", "-mode", "api", "-apiport", str(gateway.port), *flags]
+        yield Simulator(gateway.url, command, json.loads(mesh_file.read_text()))
 
 
 def ideal_makespan(mesh: dict[str, object], prompts: int) -> float:

@@ -12,38 +12,16 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from cassette_support import CASSETTES, RECORD_GATEWAY_ENV, RECORD_KEY_ENV  # noqa: E402
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"record: agentfm-sim exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit("record: agentfm-sim did not answer /health")
+from agentfm import LocalMeshGateway  # noqa: E402
 
 
 def _record(url: str, api_key: str) -> int:
@@ -60,27 +38,12 @@ def main() -> int:
     if url:
         return _record(url.rstrip("/"), os.environ.get("GATEWAY_API_KEY", ""))
     api_key = f"record-{secrets.token_hex(12)}"
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="agentfm-record-") as workdir:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("AGENTFM_")}
-        environment["AGENTFM_API_KEYS"] = api_key
-        simulator = subprocess.Popen(
-            [sys.executable, "-m", "agentfm.testing.cli", "-mode", "api", "-apiport", str(port)],
-            cwd=workdir,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(url, simulator)
-            return _record(url, api_key)
-        finally:
-            simulator.terminate()
-            try:
-                simulator.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                simulator.kill()
-                simulator.wait()
+    # The simulator, exactly as a user would start a gateway (it gets the key as AGENTFM_API_KEYS).
+    simulator = [sys.executable, "-m", "agentfm.testing.cli"]
+    with LocalMeshGateway(
+        binary_path=simulator, port=0, api_key=api_key, startup_timeout=60
+    ) as gateway:
+        return _record(gateway.url, api_key)
 
 
 if __name__ == "__main__":

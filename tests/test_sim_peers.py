@@ -14,9 +14,9 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from agentfm._comment_signing import comment_signing_bytes
 from agentfm.merkle import verify_inclusion
 from agentfm.testing import MeshSimulator
-from agentfm.testing._ledger import comment_submission_bytes
 
 STRANGER = "12D3KooWHDyw8c7dULHcTsUdVhWV4ZRUD8upYmv4jXKPd2EYRzPm"
 GO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$")
@@ -284,12 +284,11 @@ def test_caller_signed_comment(agentfm_mesh: MeshSimulator) -> None:
     key = _boss_key(agentfm_mesh)
     timestamp = time.time_ns()
     text = "signed by the boss"
-    signed = comment_submission_bytes(
-        boss,
-        alpha,
+    signed = comment_signing_bytes(
+        rater_peer_id=boss,
+        subject_peer_id=alpha,
         text=text,
         language="en",
-        attached_rating_hash=None,
         timestamp_unix_ns=timestamp,
     )
     signature = base64.b64encode(key.sign(hashlib.sha256(signed).digest())).decode()

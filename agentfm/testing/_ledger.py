@@ -62,7 +62,6 @@ __all__ = [
     "LedgerError",
     "NonSelfSubmitter",
     "canonical_bytes",
-    "comment_submission_bytes",
 ]
 
 Kind = Literal["Rating", "Comment"]
@@ -161,30 +160,6 @@ def canonical_bytes(entry: LedgerEntry) -> bytes:
         entry.attached_rating_hash,
         entry.timestamp_unix_ns,
         entry.prev_hash,
-    )
-
-
-def comment_submission_bytes(
-    rater_peer_id: str,
-    subject_peer_id: str,
-    *,
-    text: str,
-    language: str,
-    attached_rating_hash: bytes | None,
-    timestamp_unix_ns: int,
-) -> bytes:
-    """The unsigned Comment a caller signs for `POST /v1/peers/{subject}/comments` (5.12.5).
-
-    Sign SHA-256 of these bytes with plain Ed25519.
-    """
-    return comment_bytes(
-        _raw_peer_id(rater_peer_id),
-        _raw_peer_id(subject_peer_id),
-        comment_cid_for_text(text),
-        language,
-        _checked_attached_hash(attached_rating_hash),
-        _checked_timestamp(timestamp_unix_ns),
-        b"",
     )
 
 
@@ -396,7 +371,8 @@ class Ledger:
         Raises NonSelfSubmitter unless the rater is the Boss, then stores the body (the real
         Boss stores it before verifying, so it stays readable even when the signature fails),
         then raises BadSignature unless `signature` is the Boss key's Ed25519 signature over
-        SHA-256(`comment_submission_bytes(...)`). ValueError for an undecodable peer id.
+        SHA-256 of the unsigned Comment layout
+        (`agentfm._comment_signing.comment_signing_bytes`). ValueError for an undecodable peer id.
         """
         subject = _raw_peer_id(subject_peer_id)
         rater = _raw_peer_id(rater_peer_id)
