@@ -6,6 +6,7 @@ The request checks, the sentinel decoding and the judgement of how a stream ende
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
@@ -20,7 +21,12 @@ from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
 from agentfm._base import check_request_body
 from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
-from agentfm._task_output import TaskOutputDecoder
+from agentfm._task_output import (
+    RUN_MAX_TEXT_BYTES,
+    TaskOutputDecoder,
+    checked_max_text_bytes,
+    output_too_large_error,
+)
 from agentfm._trust import TrustRequirement, gateway_refusal_reason, refusal_error, refusal_reason
 from agentfm.exceptions import (
     ArtifactError,
@@ -95,7 +101,8 @@ def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> Worke
         )
     return WorkerStreamError(
         f"the task stream from worker {worker_id} ended without a completion sentinel "
-        f"after {len(text)} characters: the worker crashed or the connection to it was lost",
+        f"after {decoder.received_text_bytes} bytes of text: the worker crashed or the "
+        "connection to it was lost",
         code="stream_incomplete",
         status=200,
         partial_text=text,
@@ -160,9 +167,13 @@ class Tasks:
         """Run a task and yield its output as it arrives.
 
         Chunks are `kind="text"` (the agent's stdout/stderr) or `kind="marker"` (a protocol
-        sentinel, e.g. files incoming). The request is sent when iteration starts; leaving the loop
+        sentinel line, `text` empty and `marker` its name, e.g. `FILES_INCOMING`). Text after a
+        sentinel is delivered too. The request is sent when iteration starts; leaving the loop
         early closes the connection. A stream that ends without the worker's completion sentinel
-        raises `WorkerStreamError` (with `partial_text`) after the text that did arrive.
+        raises `WorkerStreamError` after the text that did arrive.
+
+        Memory: the stream holds only the chunk at hand, whatever the output's length; errors'
+        `partial_text` keeps the first 64 KiB of the text (the chunks carried all of it).
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
@@ -183,7 +194,7 @@ class Tasks:
 
     def _chunks(
         self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
-    ) -> Iterator[TaskChunk]:
+    ) -> Generator[TaskChunk, None, None]:
         # The trust check runs when iteration starts, like the request itself.
         self._enforce_trust(request.worker_id, trust)
         try:
@@ -207,21 +218,30 @@ class Tasks:
         artifact_timeout: float = 120.0,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        max_text_bytes: int = RUN_MAX_TEXT_BYTES,
     ) -> TaskResult:
         """Run a task to completion; return its text, and artifacts when the worker wrote files.
 
         Files are awaited only when the worker announced them; they are extracted into a folder
         of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with `.text`) when
         the announced zip does not appear within `artifact_timeout` seconds.
+
+        Memory: the text is held whole, so it is capped at `max_text_bytes` of UTF-8 (default
+        16 MiB, the most the gateway returns for one non-streamed OpenAI-route answer). A task
+        that writes more raises `WorkerStreamError` (code `output_too_large`) as soon as it does,
+        closing the connection, with the first `max_text_bytes` in `partial_text`; read such
+        output with `stream()`, which holds only the chunk at hand.
         """
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
         artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        decoder = TaskOutputDecoder()
-        for _ in self._chunks(request, decoder, trust):
-            pass
+        decoder = TaskOutputDecoder(keep_text_bytes=checked_max_text_bytes(max_text_bytes))
+        with contextlib.closing(self._chunks(request, decoder, trust)) as chunks:
+            for _ in chunks:
+                if decoder.text_overflowed:
+                    raise output_too_large_error(decoder, request.worker_id)
         paths = self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
 
@@ -433,7 +453,7 @@ class AsyncTasks:
 
     async def _chunks(
         self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
-    ) -> AsyncIterator[TaskChunk]:
+    ) -> AsyncGenerator[TaskChunk, None]:
         # The trust check runs when iteration starts, like the request itself.
         await self._enforce_trust(request.worker_id, trust)
         try:
@@ -459,16 +479,19 @@ class AsyncTasks:
         artifact_timeout: float = 120.0,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        max_text_bytes: int = RUN_MAX_TEXT_BYTES,
     ) -> TaskResult:
-        """Run a task to completion (see `Tasks.run`)."""
+        """Run a task to completion (see `Tasks.run`, also for the `max_text_bytes` cap)."""
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
         artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        decoder = TaskOutputDecoder()
-        async for _ in self._chunks(request, decoder, trust):
-            pass
+        decoder = TaskOutputDecoder(keep_text_bytes=checked_max_text_bytes(max_text_bytes))
+        async with contextlib.aclosing(self._chunks(request, decoder, trust)) as chunks:
+            async for _ in chunks:
+                if decoder.text_overflowed:
+                    raise output_too_large_error(decoder, request.worker_id)
         paths = await self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
 
