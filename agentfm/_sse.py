@@ -63,7 +63,8 @@ class SSEDecoder:
     def __init__(self, *, max_line_bytes: int) -> None:
         self._max_line_bytes = max_line_bytes
         self._line = bytearray()  # the line still arriving
-        self._skip_newline = False  # a chunk ended in `\r`: a `\n` opening the next one ends nothing
+        # A chunk ended in `\r`: a `\n` opening the next one ends no further line.
+        self._skip_newline = False
         self._event = ""
         self._data: list[str] = []
         self._data_bytes = 0

@@ -159,7 +159,8 @@ def test_server_sent_events_decode_the_same_wherever_the_chunks_split() -> None:
 
 
 def test_sse_id_and_retry_fields_are_kept() -> None:
-    events = SSEDecoder(max_line_bytes=EVENTS_MAX_LINE_BYTES).feed(b"id: 7\nretry: 1500\nevent: x\ndata: y\n\n")
+    decoder = SSEDecoder(max_line_bytes=EVENTS_MAX_LINE_BYTES)
+    events = decoder.feed(b"id: 7\nretry: 1500\nevent: x\ndata: y\n\n")
     assert events == [ServerSentEvent(event="x", data="y", id="7", retry=1500)]
 
 
@@ -256,10 +257,11 @@ def _held_after_feeding(mebibytes: int) -> tuple[int, int]:
 
 
 def test_an_endless_task_stream_holds_bounded_memory() -> None:
-    small_held, small_peak = _held_after_feeding(2)
+    small_held, _ = _held_after_feeding(2)
     large_held, large_peak = _held_after_feeding(16)
     # 64 KiB of text is kept for error messages; nothing grows with the stream's length.
-    assert large_held < 256 * 1024 and large_peak < 512 * 1024
+    assert large_held < 256 * 1024
+    assert large_peak < 512 * 1024
     assert large_held < small_held + 64 * 1024
 
 
@@ -272,21 +274,24 @@ def test_task_text_is_kept_up_to_its_cap_on_a_character_boundary() -> None:
     assert decoder.received_text_bytes == len("abcdefghi€ and more".encode())
 
 
+def _feed_repeatedly(decoder: SSEDecoder, piece: bytes) -> None:
+    for _ in range(100):
+        decoder.feed(piece)
+
+
 def test_sse_holds_one_line_at_most_and_refuses_a_longer_one() -> None:
     decoder = SSEDecoder(max_line_bytes=1024)
     assert decoder.feed(b"data: " + b"x" * 1000 + b"\n\n") != []
     decoder.feed(b"data: " + b"x" * 1000)
     with pytest.raises(GatewayProtocolError) as raised:
-        for _ in range(100):  # a line that never ends
-            decoder.feed(b"x" * 100)
+        _feed_repeatedly(decoder, b"x" * 100)  # a line that never ends
     assert raised.value.code == "line_too_long"
 
 
 def test_sse_refuses_an_event_that_never_ends() -> None:
     decoder = SSEDecoder(max_line_bytes=1024)
     with pytest.raises(GatewayProtocolError) as raised:
-        for _ in range(100):  # short data lines, never a blank line to end the event
-            decoder.feed(b"data: " + b"x" * 90 + b"\n")
+        _feed_repeatedly(decoder, b"data: " + b"x" * 90 + b"\n")  # no blank line ends the event
     assert raised.value.code == "line_too_long"
 
 
