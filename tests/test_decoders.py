@@ -217,11 +217,11 @@ def test_sse_decoding_is_linear_in_the_bytes_received() -> None:
     assert ratio < 8, f"4x the bytes cost {ratio:.1f}x the time (linear: ~4, quadratic: ~16)"
 
 
-def _task_hostile_body(mebibytes: int) -> Callable[[], object]:
+def _task_hostile_body(kibibytes: int) -> Callable[[], object]:
     # What a hostile worker might send to make sentinel matching slow: a long line without a
     # newline, and lines that start like a sentinel but never become one.
-    near_misses = b"[AGENTFM: NO_FILE\n[AGENTFM\n[AGENTFM: X]x\n" * (mebibytes * MIB // 80)
-    body = b"y" * (mebibytes * MIB // 2) + b"\n" + near_misses
+    near_misses = b"[AGENTFM: NO_FILE\n[AGENTFM\n[AGENTFM: X]x\n" * (kibibytes * 1024 // 80)
+    body = b"y" * (kibibytes * 1024 // 2) + b"\n" + near_misses
 
     def decode() -> object:
         decoder = TaskOutputDecoder()
@@ -235,7 +235,7 @@ def _task_hostile_body(mebibytes: int) -> Callable[[], object]:
 
 
 def test_task_output_decoding_is_linear_in_the_bytes_received() -> None:
-    ratio = _cpu_seconds(_task_hostile_body(4)) / _cpu_seconds(_task_hostile_body(1))
+    ratio = _cpu_seconds(_task_hostile_body(1024)) / _cpu_seconds(_task_hostile_body(256))
     assert ratio < 8, f"4x the bytes cost {ratio:.1f}x the time (linear: ~4, quadratic: ~16)"
 
 
@@ -299,7 +299,7 @@ def test_an_endless_stream_of_comments_holds_no_memory() -> None:
     decoder = SSEDecoder(max_line_bytes=1024)
     tracemalloc.start()
     try:
-        for _ in range(3_000):
+        for _ in range(1_000):
             decoder.feed(b":heartbeat\n\n" * 10)
         held, _ = tracemalloc.get_traced_memory()
     finally:
