@@ -2,6 +2,8 @@
 
 The gateway's chunk boundaries are arbitrary (gateway-protocol.md 5.4), so every body here is
 also fed cut at many random places: the decoded result must not depend on where the cuts fall.
+Hostile bodies check the bounds: work linear in the bytes, memory independent of the stream's
+length, typed errors beyond the caps.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from agentfm import GatewayProtocolError
+from agentfm import AgentFMClient, GatewayProtocolError
 from agentfm._sse import EVENTS_MAX_LINE_BYTES, ServerSentEvent, SSEDecoder
 from agentfm._task_output import TaskOutputDecoder
 from agentfm.models import TaskChunk
+from agentfm.testing import MeshSimulator
 
 
 def _cuts(rng: random.Random, size: int) -> list[int]:
@@ -102,6 +105,29 @@ def test_task_output_decodes_the_same_wherever_the_chunks_split(
         assert decoder.completed is completed
         assert [c.marker for c in chunks if c.kind == "marker"] == list(markers)
         assert all(c.text == "" for c in chunks if c.kind == "marker")
+
+
+@pytest.mark.parametrize("marker", ["NO_FILES", "FILES_INCOMING"])
+def test_a_sentinel_straddling_the_gateways_1_kib_reads_at_every_offset(marker: str) -> None:
+    # Section 5.4: the Boss relays reads of up to 1024 bytes, not aligned to lines.
+    sentinel = f"\n[AGENTFM: {marker}]\n".encode()
+    for offset in range(len(sentinel) + 1):
+        body = b"a" * (1024 - offset) + sentinel
+        decoder, chunks = _feed_task(body, [1024])
+        assert decoder.text == "a" * (1024 - offset) + "\n"
+        assert [c.marker for c in chunks if c.kind == "marker"] == [marker]
+        assert decoder.completed
+
+
+def test_run_text_is_the_openai_routes_text_for_the_same_task(agentfm_mesh: MeshSimulator) -> None:
+    # The gateway's OpenAI routes drop sentinel lines and keep the newline before them (5.10);
+    # tasks.run keeps the same text, so a task reads the same whichever route ran it.
+    client = AgentFMClient(agentfm_mesh.url)
+    peer = str(agentfm_mesh.worker("summarizer").peer_id)
+    ran = client.tasks.run(worker_id=peer, prompt="the same prompt").text
+    completed = client.openai.completions.create(model=peer, prompt="the same prompt")
+    assert ran == completed.choices[0].text
+    assert ran.endswith("\n\n")
 
 
 def test_a_sentinel_split_byte_by_byte_never_leaks_as_text() -> None:
