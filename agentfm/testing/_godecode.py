@@ -10,6 +10,7 @@ integer field is an error. Error texts imitate Go's where a route echoes them (`
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
@@ -20,6 +21,8 @@ __all__ = [
     "FieldKind",
     "GoJSONError",
     "decode_go_object",
+    "go_string",
+    "go_trim_space",
     "read_capped_body",
 ]
 
@@ -44,7 +47,31 @@ _GO_TYPE_NAMES = {
     "messages": "[]main.chatMessage",
 }
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
+# unicode.IsSpace, which strings.TrimSpace uses: Python's str.strip() also strips \x1c-\x1f.
+_GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _one_byte_at_a_time(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    return "\ufffd", error.start + 1
+
+
+codecs.register_error("agentfm-go-utf8", _one_byte_at_a_time)
+
+
+def go_string(data: bytes) -> str:
+    """Bytes as Go sees them when it writes a string as JSON: every byte that is not part of
+    valid UTF-8 is one U+FFFD (Python's "replace" would fold a truncated sequence into one)."""
+    return data.decode("utf-8", "agentfm-go-utf8")
+
+
+def go_trim_space(text: str) -> str:
+    """Go's strings.TrimSpace: the gateway's blank checks and trims use this whitespace set."""
+    return text.strip(_GO_SPACE)
 
 
 class GoJSONError(ValueError):
@@ -72,7 +99,7 @@ def _without_lone_surrogates(text: str) -> str:
 
 def _first_value(body: bytes) -> Any:
     """The first JSON value of the body, as Go's json.Decoder.Decode reads it."""
-    text = body.decode("utf-8", "replace")  # Go turns invalid UTF-8 into U+FFFD as well
+    text = go_string(body)
     start = _WHITESPACE.match(text)
     offset = start.end() if start else 0
     if offset == len(text):

@@ -22,7 +22,7 @@ from agentfm.testing._boss import (
     WorkerStreamReset,
     WorkerUnreachable,
 )
-from agentfm.testing._godecode import GoJSONError, decode_go_object
+from agentfm.testing._godecode import GoJSONError, decode_go_object, go_trim_space
 from agentfm.testing._gowire import go_time
 from agentfm.testing._http import (
     Reply,
@@ -354,7 +354,7 @@ async def handle_relay_test(boss: Boss, request: Request) -> Reply:
         )
     except GoJSONError as exc:
         return _relay_reply(400, ok=False, error=f"invalid JSON: {exc}")
-    text = fields.get("multiaddr", "").strip()
+    text = go_trim_space(fields.get("multiaddr", ""))
     if not text:
         return _relay_reply(400, ok=False, error="field 'multiaddr' is required")
     try:
