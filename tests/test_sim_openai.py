@@ -399,7 +399,16 @@ def test_lines_are_cut_like_go_scan_lines(
     # line); a second `\r` stays.
     reads = [b"a\r\r", b"\nb\r\nc\rd\n\r\n\n  [AGENTFM: x]\r\n", b"\n[AGENTFM: NO_FILES]\ne\r"]
     _scripted(monkeypatch, reads, "sentinel")
-    assert _streamed_text(agentfm_mesh, route) == ["a\r\n", "b\n", "c\rd\n", "\n", "\n", "\n", "e\n", ""]
+    assert _streamed_text(agentfm_mesh, route) == [
+        "a\r\n",
+        "b\n",
+        "c\rd\n",
+        "\n",
+        "\n",
+        "\n",
+        "e\n",
+        "",
+    ]
 
 
 @pytest.mark.agentfm_mesh(workers=[FAST])
