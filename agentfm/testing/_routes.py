@@ -18,6 +18,7 @@ from agentfm._identifiers import is_peer_id, is_task_id
 from agentfm.testing._boss import (
     Boss,
     SimulatedWorker,
+    TaskRun,
     Telemetry,
     WorkerStreamReset,
     WorkerUnreachable,
@@ -280,7 +281,7 @@ async def _run_async_job(
     """
     config = boss.config
     started = time.monotonic()
-    status = "error"
+    run: TaskRun | None = None
     try:
         try:
             run = boss.dispatch(worker, prompt, task_id, counted=False)
@@ -294,8 +295,6 @@ async def _run_async_job(
             return
         finally:
             run.release()
-        # A refusal line is a clean end too: the job carries on like a completed task.
-        status = "ok"
         # Poll the disk for the zip like the Boss does (every 100 ms, up to 10 s): tasks without
         # an artifact delay the webhook by the whole wait.
         deadline = time.monotonic() + config.async_artifact_wait_seconds
@@ -312,7 +311,9 @@ async def _run_async_job(
                 timeout_seconds=config.webhook_timeout_seconds,
             )
     finally:
-        boss.metrics.count_task(status, time.monotonic() - started)
+        # A refusal line is a clean end too: the job carried on like a completed task.
+        clean = run is not None and run.ending in ("completed", "refused")
+        boss.metrics.count_task("ok" if clean else "error", time.monotonic() - started)
         boss.release_async_slot()
 
 
