@@ -392,15 +392,15 @@ def _streamed_text(mesh: MeshSimulator, route: str) -> list[str]:
 
 @pytest.mark.agentfm_mesh(workers=[FAST])
 @pytest.mark.parametrize("route", ["chat", "text"])
-def test_lines_are_cut_like_go_scan_lines(
+def test_lines_lose_their_trailing_carriage_returns(
     agentfm_mesh: MeshSimulator, monkeypatch: pytest.MonkeyPatch, route: str
 ) -> None:
-    # ScanLines drops one `\r` before the `\n` (and one at the end of an unterminated last
-    # line); a second `\r` stays.
+    # The gateway drops every trailing `\r` of a line (`a\r\r\n` arrives as `a\n`), also at the
+    # end of an unterminated last line; a `\r` inside a line stays.
     reads = [b"a\r\r", b"\nb\r\nc\rd\n\r\n\n  [AGENTFM: x]\r\n", b"\n[AGENTFM: NO_FILES]\ne\r"]
     _scripted(monkeypatch, reads, "sentinel")
     assert _streamed_text(agentfm_mesh, route) == [
-        "a\r\n",
+        "a\n",
         "b\n",
         "c\rd\n",
         "\n",

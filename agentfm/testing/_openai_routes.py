@@ -180,9 +180,10 @@ def _select_worker(boss: Boss, model: str) -> SimulatedWorker | Reply:
 class SentinelLineFilter:
     """Split the worker stream into lines and drop `[AGENTFM:` lines (5.10 output processing).
 
-    Go's bufio.ScanLines: lines end at `\\n` and lose one trailing `\\r` (so `x\\r\\r\\n` is
-    `x\\r`); a final line without a newline (also losing one `\\r`) is still a line, at a clean
-    end and when the stream breaks alike. Each kept line comes back with `\\n`.
+    Lines end at `\\n`; the gateway drops every carriage return at the end of a line (worker
+    output `x\\r\\r\\n` reaches the client as `x\\n`, where a bare bufio.ScanLines would keep one).
+    A final line without a newline is still a line, at a clean end and when the stream breaks
+    alike. Each kept line comes back with `\\n`.
     """
 
     def __init__(self) -> None:
@@ -201,8 +202,7 @@ class SentinelLineFilter:
 
     @staticmethod
     def _keep(line: bytes) -> str | None:
-        if line.endswith(b"\r"):
-            line = line[:-1]
+        line = line.rstrip(b"\r")
         if line.lstrip(b" \t").startswith(b"[AGENTFM:"):
             return None
         return go_string(line) + "\n"
