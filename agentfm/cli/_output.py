@@ -95,7 +95,7 @@ class ProgressBar:
     not a terminal.
 
     The bar is one line, never wider than the terminal (a wrapped line cannot be redrawn with
-    `\r`), redrawn at most every 0.1 s. When stdout is the same terminal, `above()` lifts the bar
+    `\\r`), redrawn at most every 0.1 s. When stdout is the same terminal, `above()` lifts the bar
     out of the way while a result line is printed, then draws it again under it; otherwise the
     bar never moves. `close()` replaces it with a summary line.
     """
