@@ -145,10 +145,26 @@ class ClientBase:
         """The per-request timeout (task and event streams wait longer between chunks)."""
         return self._options.timeout
 
+    @gateway_url.setter
+    def gateway_url(self, value: str) -> None:
+        # Writable as in 0.3.0; here it also moves where the next request goes.
+        self._reconfigure(self._options.derive(gateway_url=value))
+
     @property
     def retries(self) -> int:
-        """How many extra attempts a request gets (see `agentfm._retry` for which ones)."""
+        """How many extra attempts a request gets (see `agentfm._retry` for which ones).
+
+        Writable (as in 0.3.0): the next request uses the new value.
+        """
         return self._options.retries
+
+    @retries.setter
+    def retries(self, value: int) -> None:
+        self._reconfigure(self._options.derive(retries=value))
+
+    def _reconfigure(self, options: ClientOptions) -> None:
+        """Apply changed settings to the live connection (each client kind knows how)."""
+        raise NotImplementedError
 
     @property
     def artifacts_dir(self) -> Path | None:

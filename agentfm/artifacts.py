@@ -41,7 +41,7 @@ import tempfile
 import time
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import attrs
@@ -345,6 +345,56 @@ class _PollSchedule:
         return delay
 
 
+def _modified_file(path: Path) -> float | None:
+    """The modification time of `path` when it is a regular file, else None."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime if stat.S_ISREG(status.st_mode) else None
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _checked_interval(name: str, value: float) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or math.isnan(value)
+        or value < 0
+    ):
+        raise InvalidRequestError(
+            f"{name} must be a number of seconds >= 0, not {value!r}", code="invalid_argument"
+        )
+    return float(value)
+
+
+def _wait_for_stable(
+    find: Callable[[], Path | None], timeout: float, stable_for: float, poll_interval: float
+) -> Path | None:
+    """Poll `find` until it names a non-empty file whose size holds for `stable_for` seconds;
+    None once `timeout` seconds have passed."""
+    deadline = time.monotonic() + checked_timeout(timeout)
+    stable_for = _checked_interval("stable_for", stable_for)
+    poll_interval = _checked_interval("poll_interval", poll_interval)
+    while True:
+        found = find()
+        size = None if found is None else _file_size(found)
+        if found is not None and size:
+            time.sleep(stable_for)
+            if _file_size(found) == size:
+                return found
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        time.sleep(min(poll_interval, remaining))
+
+
 class ArtifactManager:
     """Finds a task's zip in the gateway's artifact folder and extracts it into its own folder.
 
@@ -352,14 +402,18 @@ class ArtifactManager:
     `extract_dir`: the extraction root (default `<watch_dir>/extracted`); each archive gets
     `<extract_dir>/<task_id>/`. The caps bound what one archive may extract. Safe to share
     between threads: each call works in folders of its own.
+
+    Also 0.3.0's helpers: `latest_zip()`, `wait_for_task_zip(task_id, ...)`,
+    `wait_for_new_zip(since, ...)` (a path or None after `timeout`), `collect_since(since)`
+    (extract, then delete the zip) and `cleanup(zip_path)`.
     """
 
     def __init__(
         self,
         watch_dir: str | os.PathLike[str] | None = None,
-        *,
         extract_dir: str | os.PathLike[str] | None = None,
         max_extract_bytes: int = DEFAULT_MAX_EXTRACT_BYTES,
+        *,
         max_entries: int = DEFAULT_MAX_ENTRIES,
         max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO,
     ) -> None:
@@ -471,6 +525,86 @@ class ArtifactManager:
             raise
         logger.debug("extracted %d file(s) from %s into %s", len(parts), archive, destination)
         return sorted(destination.joinpath(*entry) for entry in parts)
+
+    # --- 0.3.0's polling helpers: find zips by name or by time, wait until they stop growing. ---
+
+    def latest_zip(self) -> Path | None:
+        """The most recently modified `*.zip` in `watch_dir`, or None (also when the folder
+        does not exist). Races with concurrent tasks: prefer `collect_for_task`."""
+        newest: tuple[float, Path] | None = None
+        try:
+            candidates = list(self.watch_dir.glob("*.zip"))
+        except OSError as error:
+            raise ArtifactError(
+                f"cannot list {self.watch_dir}: {error}", code="artifact_io"
+            ) from None
+        for candidate in candidates:
+            modified = _modified_file(candidate)
+            if modified is not None and (newest is None or modified > newest[0]):
+                newest = (modified, candidate)
+        return None if newest is None else newest[1]
+
+    def wait_for_task_zip(
+        self,
+        task_id: str,
+        timeout: float = 120.0,
+        stable_for: float = 1.0,
+        poll_interval: float = 0.5,
+    ) -> Path | None:
+        """Wait up to `timeout` seconds for `<watch_dir>/<task_id>.zip` to exist, be non-empty
+        and keep its size for `stable_for` seconds (1.1.0 and 1.2.0 gateways write the zip in
+        place, gateway-versions.md section 13); its path, or None on timeout. Looks every
+        `poll_interval` seconds, at least once."""
+        zip_path = self.zip_path(task_id)
+        return _wait_for_stable(
+            lambda: zip_path if _modified_file(zip_path) is not None else None,
+            timeout,
+            stable_for,
+            poll_interval,
+        )
+
+    def wait_for_new_zip(
+        self,
+        since: float,
+        timeout: float = 120.0,
+        stable_for: float = 1.0,
+        poll_interval: float = 0.5,
+    ) -> Path | None:
+        """Wait like `wait_for_task_zip` for the newest zip modified after `since` (a Unix
+        time, e.g. `time.time()` taken before dispatch); its path, or None on timeout."""
+        if isinstance(since, bool) or not isinstance(since, (int, float)):
+            raise InvalidRequestError(
+                f"since must be a Unix time in seconds, not {since!r}", code="invalid_argument"
+            )
+
+        def newer_zip() -> Path | None:
+            latest = self.latest_zip()
+            modified = None if latest is None else _modified_file(latest)
+            return latest if modified is not None and modified > since else None
+
+        return _wait_for_stable(newer_zip, timeout, stable_for, poll_interval)
+
+    def collect_since(self, since: float, timeout: float = 120.0) -> list[Path]:
+        """Wait for a zip newer than `since`, extract it, then delete the zip; the files, or
+        `[]` when none arrived within `timeout` or `watch_dir` does not exist. Unsafe with
+        tasks running concurrently (two calls may take the same zip): prefer
+        `collect_for_task`."""
+        if not self.watch_dir.is_dir():
+            return []
+        zip_path = self.wait_for_new_zip(since, timeout=timeout)
+        if zip_path is None:
+            return []
+        files = self.extract(zip_path)
+        self.cleanup(zip_path)
+        return files
+
+    def cleanup(self, zip_path: str | os.PathLike[str]) -> None:
+        """Delete a zip after it was extracted; a zip already gone, or one that cannot be
+        deleted, is only logged."""
+        try:
+            Path(zip_path).unlink(missing_ok=True)
+        except OSError as error:
+            logger.warning("could not delete %s: %s", zip_path, error)
 
     @staticmethod
     def _zip_ready(zip_path: Path) -> bool:

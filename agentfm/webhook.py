@@ -56,6 +56,7 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "SIGNATURE_HEADER",
     "WEBHOOK_SECRET_ENV",
+    "WebhookCallback",
     "WebhookPayload",
     "WebhookReceiver",
     "parse_webhook",
@@ -74,6 +75,9 @@ DEFAULT_REMEMBERED_TASK_IDS = 10_000
 
 # ASCII digits only (str.isdigit would pass "²"), and few enough to be a plausible length.
 _DECIMAL_LENGTH = re.compile(r"[0-9]{1,18}")
+
+WebhookCallback = Callable[[WebhookPayload], object]
+"""What `WebhookReceiver(callback=...)` calls with each verified delivery (its result is ignored)."""
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 Secret = str | bytes
@@ -406,7 +410,7 @@ class WebhookReceiver:
         self,
         *,
         port: int,
-        callback: Callable[[WebhookPayload], object],
+        callback: WebhookCallback,
         host: str = "127.0.0.1",
         path: str = "/cb",
         secret: str | bytes | NotGiven | None = NOT_GIVEN,

@@ -445,16 +445,21 @@ def test_run_raises_with_the_answer_when_the_zip_never_arrives(tmp_path: Path) -
     assert timed_out.value.task_id == gateway.task_ids[0]
 
 
-def test_run_without_artifacts_dir_uses_the_working_directory_default(
+def test_run_without_artifacts_dir_harvests_nothing_and_returns_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # As in 0.3.0: without artifacts_dir the gateway's folder is unknown, so nothing is awaited,
+    # even when the zip would be in ./agentfm_artifacts.
     monkeypatch.chdir(tmp_path)
     gateway = FakeGateway(tmp_path / "agentfm_artifacts", b"ok" + FILES_INCOMING, {"r.txt": b"r"})
     with gateway.client() as client:
-        result = client.tasks.run(worker_id=WORKER, prompt="go")
-
-    expected = tmp_path / "agentfm_artifacts" / "extracted" / result.task_id / "r.txt"
-    assert result.artifacts == [expected]
+        assert client.artifacts is None
+        started = time.monotonic()
+        result = client.tasks.run(worker_id=WORKER, prompt="go", artifact_timeout=30)
+    assert time.monotonic() - started < 5
+    assert result.text == "ok"
+    assert result.artifacts == []
+    assert not (tmp_path / "agentfm_artifacts" / "extracted").exists()
 
 
 def test_run_refuses_a_bad_artifact_timeout_before_dispatching(tmp_path: Path) -> None:

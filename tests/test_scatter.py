@@ -22,6 +22,7 @@ from agentfm import (
     InvalidPeerIdError,
     InvalidRequestError,
     ScatterResult,
+    WorkerNotFoundError,
 )
 from agentfm.testing import MeshSimulator
 
@@ -247,9 +248,10 @@ def test_scatter_by_model_uses_pick_and_max_workers(agentfm_mesh_factory: MeshFa
         assert {r.status for r in capped} == {"success"}
         assert len({r.worker_id for r in capped}) == 1
 
-        nobody = client.tasks.scatter_by_model(prompts, model="gpt-5")
-    assert {r.error_code for r in nobody} == {"no_usable_peer"}
-    assert "gpt-5" in (nobody[0].error or "")
+        # As in 0.3.0: no worker to run the batch on is an error of the call.
+        with pytest.raises(WorkerNotFoundError) as nobody:
+            client.tasks.scatter_by_model(prompts, model="gpt-5")
+    assert "gpt-5" in nobody.value.message
 
 
 def test_scatter_iter_hands_results_over_before_the_batch_ends(
