@@ -137,18 +137,18 @@ class ClientBase:
 
     @property
     def gateway_url(self) -> str:
-        """The gateway's root URL, e.g. `http://127.0.0.1:8080`."""
+        """The gateway's root URL, e.g. `http://127.0.0.1:8080`. Writable (as in 0.3.0): the
+        next request goes to the new URL."""
         return self._options.gateway_url
+
+    @gateway_url.setter
+    def gateway_url(self, value: str) -> None:
+        self._reconfigure(self._options.derive(gateway_url=value))
 
     @property
     def timeout(self) -> httpx.Timeout:
         """The per-request timeout (task and event streams wait longer between chunks)."""
         return self._options.timeout
-
-    @gateway_url.setter
-    def gateway_url(self, value: str) -> None:
-        # Writable as in 0.3.0; here it also moves where the next request goes.
-        self._reconfigure(self._options.derive(gateway_url=value))
 
     @property
     def retries(self) -> int:

@@ -41,14 +41,14 @@ from agentfm._transport import (
     RetryingTransport,
     _asyncio_sleep,
 )
-from agentfm.exceptions import AgentFMError
+from agentfm.exceptions import AgentFMError, GatewayProtocolError
 
 if TYPE_CHECKING:
     from agentfm._events import AsyncEvents, Events
-    from agentfm.artifacts import ArtifactManager
     from agentfm._peers import AsyncPeers, Peers
     from agentfm._tasks import AsyncTasks, Tasks
     from agentfm._workers import AsyncWorkers, Workers
+    from agentfm.artifacts import ArtifactManager
     from agentfm.openai import AsyncOpenAI, OpenAI
 
 __all__ = ["AgentFMClient", "AsyncAgentFMClient"]
@@ -63,7 +63,10 @@ def _artifact_manager(options: ClientOptions) -> ArtifactManager | None:
 
     return ArtifactManager(options.artifacts_dir)
 
+
 ParsedT = TypeVar("ParsedT")
+# A 1.1.0 gateway has no /health; its cheapest read is the worker list (gateway-versions.md 14).
+WORKERS_PATH = "/api/workers"
 PathSetting = str | os.PathLike[str] | None
 
 
@@ -184,9 +187,18 @@ class AgentFMClient(ClientBase):
         return derived
 
     def ping(self) -> bool:
-        """True when the gateway answers its health check."""
+        """True when the gateway answers its health check (`/health`; on a 1.1.0 gateway, which
+        has none, `/api/workers`: gateway-versions.md section 15). Never raises; each request
+        is bounded by the client's timeout."""
         try:
             health = self._call(get_health.sync_detailed, Health)
+        except GatewayProtocolError as error:
+            if error.code != "route_not_found":
+                return False
+            try:
+                return self._http.get(WORKERS_PATH).status_code == 200  # any 200 (section 15)
+            except httpx.HTTPError:
+                return False
         except AgentFMError:
             return False
         return health.status == "ok"
@@ -354,9 +366,16 @@ class AsyncAgentFMClient(ClientBase):
         return derived
 
     async def ping(self) -> bool:
-        """True when the gateway answers its health check."""
+        """True when the gateway answers its health check (see `AgentFMClient.ping`)."""
         try:
             health = await self._call(get_health.asyncio_detailed, Health)
+        except GatewayProtocolError as error:
+            if error.code != "route_not_found":
+                return False
+            try:
+                return (await self._http.get(WORKERS_PATH)).status_code == 200
+            except httpx.HTTPError:
+                return False
         except AgentFMError:
             return False
         return health.status == "ok"

@@ -83,10 +83,10 @@ __all__ = [
     "CommentSignatureError",
     "DispatchRefusedError",
     "EntryNotFoundError",
+    "GatewayBinaryNotFoundError",
     "GatewayConnectionError",
     "GatewayInternalError",
     "GatewayProtocolError",
-    "GatewayBinaryNotFoundError",
     "GatewayStartError",
     "GatewayTimeoutError",
     "InvalidArgumentError",
@@ -427,7 +427,7 @@ class GatewayBinaryNotFoundError(GatewayStartError, FileNotFoundError):
         super().__init__(message, code=code, status=status)
 
 
-def from_envelope(envelope: Any, status: int) -> AgentFMError:
+def from_envelope(envelope: Any, status: Any) -> AgentFMError:
     """The error a gateway JSON error envelope `{"error": {"message", "type", "code"}}` means.
 
     Never raises: anything that is not an envelope gives a `GatewayProtocolError`. The order of

@@ -61,7 +61,7 @@ class SentinelFilter:
         self.artifacts_complete = False
 
     def feed(self, chunk: str) -> Iterator[str]:
-        """Take the next text; yield each line it completed (with its newline), sentinels removed."""
+        """Take the next text; yield each line it completed (with its newline), minus sentinels."""
         buffer = self._line + chunk
         start = 0
         while (end := buffer.find("\n", start)) != -1:

@@ -77,7 +77,7 @@ DEFAULT_REMEMBERED_TASK_IDS = 10_000
 _DECIMAL_LENGTH = re.compile(r"[0-9]{1,18}")
 
 WebhookCallback = Callable[[WebhookPayload], object]
-"""What `WebhookReceiver(callback=...)` calls with each verified delivery (its result is ignored)."""
+"""What `WebhookReceiver(callback=...)` calls with each verified delivery (result ignored)."""
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 Secret = str | bytes

@@ -51,7 +51,8 @@ def test_latest_zip_is_the_newest_zip_or_none(tmp_path: Path) -> None:
 def test_wait_for_task_zip_returns_the_path_or_none_after_the_timeout(tmp_path: Path) -> None:
     manager = ArtifactManager(tmp_path)
     started = time.monotonic()
-    assert manager.wait_for_task_zip("task_abc", timeout=0.2, stable_for=0, poll_interval=0.05) is None
+    missing = manager.wait_for_task_zip("task_abc", timeout=0.2, stable_for=0, poll_interval=0.05)
+    assert missing is None
     assert 0.15 < time.monotonic() - started < 5
     (tmp_path / "task_abc.zip").write_bytes(_zip_bytes({"x": b"y"}))
     found = manager.wait_for_task_zip("task_abc", timeout=5, stable_for=0.05, poll_interval=0.01)
@@ -78,7 +79,8 @@ def test_wait_for_task_zip_waits_until_a_growing_zip_is_stable(tmp_path: Path) -
         )
     finally:
         writer.join()
-    assert found == target and done.is_set()
+    assert found == target
+    assert done.is_set()
     assert zipfile.is_zipfile(found)
 
 
@@ -122,7 +124,8 @@ def test_cleanup_deletes_and_never_raises(tmp_path: Path) -> None:
 def test_swarm_key_0_3_0_api(tmp_path: Path) -> None:
     key_hex = "AB" * 32
     key = SwarmKey(key_hex)
-    assert key.key_hex == key_hex.lower() and len(key.key_hex) == KEY_HEX_LEN
+    assert key.key_hex == key_hex.lower()
+    assert len(key.key_hex) == KEY_HEX_LEN
     assert key.to_text() == f"{HEADER}{key_hex.lower()}\n"
     assert SwarmKey.from_string(key.to_text()) == key
     assert SwarmKey(bytes.fromhex(key_hex)) == key
@@ -142,8 +145,8 @@ def test_swarm_key_0_3_0_api(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", ["ab" * 31, "zz" * 32, "ab" * 33, ""])
 def test_a_bad_key_is_a_value_error_as_in_0_3_0(bad: str) -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="swarm key") as raised:
         SwarmKey(bad)
     assert isinstance(raised.value, InvalidRequestError)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="swarm key"):
         SwarmKey.from_string(f"/key/swarm/psk/1.0.0/\n/base16/\n{bad}\n")

@@ -13,7 +13,7 @@ import pytest
 import respx
 
 import agentfm
-from agentfm import AgentFMClient, AsyncAgentFMClient, ArtifactManager, WorkerStreamError
+from agentfm import AgentFMClient, ArtifactManager, AsyncAgentFMClient, WorkerStreamError
 from agentfm.testing import task_body
 
 from ._doubles import GW, PEER_A
@@ -22,12 +22,14 @@ from ._doubles import GW, PEER_A
 def test_the_0_3_0_module_paths_import() -> None:
     from agentfm.async_client import DEFAULT_GATEWAY as ASYNC_DEFAULT
     from agentfm.async_client import AsyncAgentFMClient as AsyncFromModule
-    from agentfm.client import DEFAULT_GATEWAY, AgentFMClient as FromModule
+    from agentfm.client import DEFAULT_GATEWAY
+    from agentfm.client import AgentFMClient as FromModule
     from agentfm.openai import AsyncOpenAINamespace, OpenAINamespace
     from agentfm.webhook import WebhookCallback, WebhookPayload
 
     assert DEFAULT_GATEWAY == ASYNC_DEFAULT == GW
-    assert FromModule is AgentFMClient and AsyncFromModule is AsyncAgentFMClient
+    assert FromModule is AgentFMClient
+    assert AsyncFromModule is AsyncAgentFMClient
     assert AgentFMClient().gateway_url == DEFAULT_GATEWAY
     assert isinstance(AgentFMClient().openai, OpenAINamespace)
     assert isinstance(AsyncAgentFMClient().openai, AsyncOpenAINamespace)
@@ -194,14 +196,16 @@ def test_streaming_module_filters_sentinels_and_parses_sse() -> None:
         parse_sse_lines,
     )
 
-    assert ARTIFACT_INCOMING.startswith(SENTINEL_PREFIX) and ARTIFACT_NONE.startswith("[AGENTFM:")
+    assert ARTIFACT_INCOMING.startswith(SENTINEL_PREFIX)
+    assert ARTIFACT_NONE.startswith(SENTINEL_PREFIX)
     sentinel_filter = SentinelFilter()
     out = list(sentinel_filter.feed("line one\nline t"))
     out += list(sentinel_filter.feed("wo\n[AGENTFM: FILES_INC"))
     out += list(sentinel_filter.feed("OMING]\ntail"))
     assert out == ["line one\n", "line two\n"]
     assert sentinel_filter.finalize() == "tail"
-    assert sentinel_filter.artifacts_incoming and not sentinel_filter.artifacts_complete
+    assert sentinel_filter.artifacts_incoming
+    assert not sentinel_filter.artifacts_complete
     assert list(filter_iter(["a\n", "  [AGENTFM: NO_FILES]\n"])) == ["a\n"]
 
     lines = [": comment", "event: x", 'data: {"a": 1}', "", "data:  [DONE]", 'data: {"b": 2}']
@@ -229,3 +233,21 @@ def test_short_fake_peer_ids_of_0_3_0_test_suites(respx_mock: respx.MockRouter) 
     respx_mock.post("/api/execute").respond(200, text=task_body("hi"))
     with AgentFMClient() as client:
         assert client.tasks.run(worker_id="peer-a", prompt="hi").text == "hi"
+
+
+@pytest.mark.parametrize("workers_status", [200, 401])
+def test_ping_falls_back_to_api_workers_on_a_1_1_0_gateway(workers_status: int) -> None:
+    # 1.1.0 has no /health (404 text); 0.3.0's ping read /api/workers, which it does have.
+    with respx.mock(base_url=GW) as mock:
+        mock.get("/health").respond(404, text="404 page not found\n")
+        mock.get("/api/workers").respond(workers_status, json={"success": True, "agents": []})
+        with AgentFMClient() as client:
+            assert client.ping() is (workers_status == 200)
+
+
+async def test_async_ping_falls_back_too() -> None:
+    with respx.mock(base_url=GW) as mock:
+        mock.get("/health").respond(404, text="404 page not found\n")
+        mock.get("/api/workers").respond(200, json={"success": True, "agents": []})
+        async with AsyncAgentFMClient() as client:
+            assert await client.ping() is True

@@ -50,7 +50,8 @@ def test_process_is_the_child_while_running_and_none_after_stop(clean_env: None)
     with gateway as started:
         assert started is gateway
         process = gateway.process
-        assert process is not None and process.poll() is None
+        assert process is not None
+        assert process.poll() is None
         with AgentFMClient(gateway.url) as client:
             assert client.ping()
     assert gateway.process is None  # as in 0.3.0

@@ -54,21 +54,22 @@ def _client_breaking_with(error: Exception) -> AgentFMClient:
     def gateway(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, stream=_BreaksAfter(b"half an ans", error))
 
-    return AgentFMClient(GW, retries=0, http_client=httpx.Client(transport=httpx.MockTransport(gateway)))
+    transport = httpx.MockTransport(gateway)
+    return AgentFMClient(GW, retries=0, http_client=httpx.Client(transport=transport))
 
 
 def test_a_connection_lost_mid_task_is_also_a_worker_stream_error() -> None:
-    with _client_breaking_with(httpx.ReadError("peer reset")) as client:
-        with pytest.raises(WorkerStreamError) as raised:
-            client.tasks.run(worker_id=PEER_A, prompt="hi")
+    client = _client_breaking_with(httpx.ReadError("peer reset"))
+    with client, pytest.raises(WorkerStreamError) as raised:
+        client.tasks.run(worker_id=PEER_A, prompt="hi")
     assert isinstance(raised.value, GatewayConnectionError)  # the finer meaning is kept
     assert raised.value.partial_text == "half an ans"
 
 
 def test_a_stalled_task_stream_is_also_a_worker_stream_error() -> None:
-    with _client_breaking_with(httpx.ReadTimeout("stalled")) as client:
-        with pytest.raises(WorkerStreamError) as raised:
-            list(client.tasks.stream(worker_id=PEER_A, prompt="hi"))
+    client = _client_breaking_with(httpx.ReadTimeout("stalled"))
+    with client, pytest.raises(WorkerStreamError) as raised:
+        list(client.tasks.stream(worker_id=PEER_A, prompt="hi"))
     assert isinstance(raised.value, GatewayTimeoutError)
     assert raised.value.partial_text == "half an ans"
 
@@ -92,9 +93,9 @@ def test_a_gateway_that_cannot_be_reached_is_not_a_stream_error() -> None:
         raise httpx.ConnectError("connection refused")
 
     transport = httpx.MockTransport(refuse)
-    with AgentFMClient(GW, retries=0, http_client=httpx.Client(transport=transport)) as client:
-        with pytest.raises(GatewayConnectionError) as raised:
-            client.tasks.run(worker_id=PEER_A, prompt="hi")
+    client = AgentFMClient(GW, retries=0, http_client=httpx.Client(transport=transport))
+    with client, pytest.raises(GatewayConnectionError) as raised:
+        client.tasks.run(worker_id=PEER_A, prompt="hi")
     assert not isinstance(raised.value, WorkerStreamError)  # as in 0.3.0
 
 
@@ -148,7 +149,8 @@ def test_from_envelope_maps_gateway_envelopes_and_never_raises() -> None:
     for garbage in (None, [], {"error": "flat"}, {"nope": 1}):
         assert type(from_envelope(garbage, 500)) is GatewayProtocolError
     unknown = from_envelope({"error": {"code": "brand_new", "message": "m"}}, 409)
-    assert isinstance(unknown, AgentFMError) and unknown.code == "brand_new"
+    assert isinstance(unknown, AgentFMError)
+    assert unknown.code == "brand_new"
 
 
 def test_a_missing_gateway_binary_is_also_file_not_found_and_a_connection_error(

@@ -113,12 +113,11 @@ async def test_async_scatter_with_peer_ids_needs_no_telemetry() -> None:
 
 
 async def test_an_empty_peer_list_is_a_value_error() -> None:
-    with AgentFMClient() as client, pytest.raises(ValueError) as raised:
+    with AgentFMClient() as client, pytest.raises(ValueError, match="peer_ids") as raised:
         client.tasks.scatter(PROMPTS, peer_ids=[])
     assert isinstance(raised.value, InvalidRequestError)
-    assert "peer_ids" in str(raised.value)
     async with AsyncAgentFMClient() as client:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="peer_ids"):
             await client.tasks.scatter(PROMPTS, peer_ids=[])
 
 

@@ -112,7 +112,9 @@ def test_every_0_3_0_name_is_here() -> None:
     surface_030 = set(json.loads(SURFACE_030.read_text()))
     missing = surface_030 - public_surface()
     unexplained = sorted(
-        item for item in missing if item not in DELIBERATE_EXCEPTIONS and not pending_model_layer(item)
+        item
+        for item in missing
+        if item not in DELIBERATE_EXCEPTIONS and not pending_model_layer(item)
     )
     assert unexplained == [], f"{len(unexplained)} names of 0.3.0 are missing: {unexplained}"
 
