@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -186,3 +187,37 @@ def test_a_gateway_that_exits_at_start_is_a_gateway_connection_error() -> None:
         LocalMeshGateway(binary_path=exits, port=0, startup_timeout=30).start()
     assert isinstance(raised.value, GatewayStartError)
     assert raised.value.exit_code == 3
+
+
+def test_a_connection_lost_mid_chat_stream_is_also_a_worker_stream_error() -> None:
+    chunk = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": PEER_A,
+        "choices": [
+            {"index": 0, "delta": {"role": "assistant", "content": "par"}, "finish_reason": None}
+        ],
+        # 1.3.0+ keys (the strict reader of this branch needs them; issue 11 makes them optional)
+        "agentfm_peer_id": PEER_A,
+        "agentfm_task_id": "task_0123456789abcdef01234567",
+    }
+    first = f"data: {json.dumps(chunk)}\n\n".encode()
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            headers={"Content-Type": "text/event-stream"},
+            stream=_BreaksAfter(first, httpx.ReadError("reset")),
+        )
+
+    transport = httpx.MockTransport(gateway)
+    client = AgentFMClient(GW, retries=0, http_client=httpx.Client(transport=transport))
+    with client, pytest.raises(WorkerStreamError) as raised:
+        stream = client.openai.chat.completions.create(
+            model=PEER_A, messages=[{"role": "user", "content": "hi"}], stream=True
+        )
+        for _ in stream:
+            pass
+    assert isinstance(raised.value, GatewayConnectionError)
+    assert raised.value.partial_text == "par"
