@@ -213,11 +213,11 @@ def test_a_connection_lost_mid_chat_stream_is_also_a_worker_stream_error() -> No
 
     transport = httpx.MockTransport(gateway)
     client = AgentFMClient(GW, retries=0, http_client=httpx.Client(transport=transport))
-    with client, pytest.raises(WorkerStreamError) as raised:
+    with client:
         stream = client.openai.chat.completions.create(
             model=PEER_A, messages=[{"role": "user", "content": "hi"}], stream=True
         )
-        for _ in stream:
-            pass
+        with pytest.raises(WorkerStreamError) as raised:
+            list(stream)
     assert isinstance(raised.value, GatewayConnectionError)
     assert raised.value.partial_text == "par"
