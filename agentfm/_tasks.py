@@ -209,9 +209,10 @@ class Tasks:
     ) -> TaskResult:
         """Run a task to completion; return its text, and artifacts when the worker wrote files.
 
-        Files are awaited only when the worker announced them; they are extracted into a folder
-        of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with `.text`) when
-        the announced zip does not appear within `artifact_timeout` seconds.
+        Files are harvested only when the client has `artifacts_dir` (else `artifacts == []`, as
+        in 0.3.0) and awaited only when the worker announced them; they are extracted into a
+        folder of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with
+        `.text`) when the announced zip does not appear within `artifact_timeout` seconds.
         """
         started = time.monotonic()
         task_id = new_task_id()
@@ -317,7 +318,9 @@ class Tasks:
         """Run every prompt on the online workers serving `model`; results in submission order.
 
         `pick(workers)` chooses among the matching workers (e.g. lowest GPU usage); without it,
-        the least loaded come first. `max_workers` caps how many are used. See `scatter_iter`.
+        the least loaded come first. `max_workers` caps how many are used. `WorkerNotFoundError`
+        when no worker is left to run on (none serves `model`, or the trust options or `pick`
+        refused them all). See `scatter_iter`.
         """
         from agentfm import _scatter
 
@@ -360,7 +363,10 @@ class Tasks:
 
         Scheduling: at most `max_concurrency` tasks in flight, and never more on a worker than its
         free slots (`max_tasks - current_tasks` from `/api/workers`, plus what this batch runs
-        there); least-loaded peers first. A failure is retried on a different peer when one
+        there); least-loaded peers first. With `peer_ids=` the listing is advice: when it cannot
+        be fetched, or does not list a peer, that peer is still dispatched to and its capacity
+        is learnt from its refusals (an empty `peer_ids` raises `InvalidArgumentError`, a
+        `ValueError`). A failure is retried on a different peer when one
         exists, at most `max_retries` times; a worker that refused for capacity never ran the
         task, so moving on does not spend a retry. Not retried: a bad request (final for the
         prompt) and a trust refusal or unknown worker (the peer is dropped from the batch). A
