@@ -71,6 +71,8 @@ DEFAULT_MAX_COMPRESSION_RATIO = 100.0
 RATIO_GRACE_BYTES = 1 << 20
 
 _COPY_CHUNK = 64 * 1024
+# How long a zip refused as corrupt must keep its size before the refusal is final (_PartialZip).
+PARTIAL_ZIP_STABLE_SECONDS = 1.0
 # The zip lands within milliseconds of the task's response ending (section 6): poll fast at
 # first, then back off.
 _FIRST_POLL_SECONDS = 0.01
@@ -395,6 +397,32 @@ def _wait_for_stable(
         time.sleep(min(poll_interval, remaining))
 
 
+class _PartialZip:
+    """Tells a zip still being written from a corrupt one.
+
+    1.1.0 and 1.2.0 gateways write `<task_id>.zip` in place (gateway-versions.md section 13), so
+    it can be read while incomplete. A zip refused as corrupt is looked at again while its size
+    keeps changing; once it has kept one size for `PARTIAL_ZIP_STABLE_SECONDS`, the refusal is
+    final. On newer gateways a `.zip` is complete when it appears, so this costs a corrupt zip
+    that long at most.
+    """
+
+    def __init__(self) -> None:
+        self.error: ArtifactError | None = None
+        self._size: int | None = None
+        self._since = 0.0
+
+    def refused(self, error: ArtifactError, zip_path: Path) -> None:
+        """Record a refusal; raise it when it is final."""
+        if error.code != "artifact_corrupt":
+            raise error
+        size, now = _file_size(zip_path), time.monotonic()
+        if self.error is None or size != self._size:
+            self.error, self._size, self._since = error, size, now
+        elif now - self._since >= PARTIAL_ZIP_STABLE_SECONDS:
+            raise error
+
+
 class ArtifactManager:
     """Finds a task's zip in the gateway's artifact folder and extracts it into its own folder.
 
@@ -468,27 +496,37 @@ class ArtifactManager:
 
         Raises `ArtifactTimeoutError` when the zip does not appear in time (the worker's transfer
         failed, or `watch_dir` is not the gateway's folder), `ArtifactError` when it is refused.
+        A zip that reads as corrupt is looked at again while it is still growing (1.1.0 and
+        1.2.0 gateways write it in place), up to `timeout`.
         """
         zip_path = self.zip_path(task_id)
         schedule = _PollSchedule(checked_timeout(timeout))
+        partial = _PartialZip()
         while True:
             if self._zip_ready(zip_path):
-                return self.extract(zip_path)
+                try:
+                    return self.extract(zip_path)
+                except ArtifactError as error:
+                    partial.refused(error, zip_path)
             delay = schedule.next_delay()
             if delay is None:
-                raise self._timeout_error(task_id, zip_path, timeout)
+                raise partial.error or self._timeout_error(task_id, zip_path, timeout)
             time.sleep(delay)
 
     async def acollect_for_task(self, task_id: str, timeout: float = 120.0) -> list[Path]:
         """`collect_for_task` for asyncio: waits without blocking the event loop."""
         zip_path = self.zip_path(task_id)
         schedule = _PollSchedule(checked_timeout(timeout))
+        partial = _PartialZip()
         while True:
             if await asyncio.to_thread(self._zip_ready, zip_path):
-                return await asyncio.to_thread(self.extract, zip_path)
+                try:
+                    return await asyncio.to_thread(self.extract, zip_path)
+                except ArtifactError as error:
+                    partial.refused(error, zip_path)
             delay = schedule.next_delay()
             if delay is None:
-                raise self._timeout_error(task_id, zip_path, timeout)
+                raise partial.error or self._timeout_error(task_id, zip_path, timeout)
             await asyncio.sleep(delay)
 
     def extract(self, zip_path: str | os.PathLike[str]) -> list[Path]:

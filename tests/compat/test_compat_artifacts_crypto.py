@@ -150,3 +150,39 @@ def test_a_bad_key_is_a_value_error_as_in_0_3_0(bad: str) -> None:
     assert isinstance(raised.value, InvalidRequestError)
     with pytest.raises(ValueError, match="swarm key"):
         SwarmKey.from_string(f"/key/swarm/psk/1.0.0/\n/base16/\n{bad}\n")
+
+
+def test_collect_for_task_waits_for_a_zip_a_1_2_0_gateway_is_still_writing(
+    tmp_path: Path,
+) -> None:
+    # 1.1.0 and 1.2.0 write <task_id>.zip in place: it can be read while incomplete.
+    target = tmp_path / "task_inplace.zip"
+    data = _zip_bytes({"report.md": os.urandom(20_000)})
+    target.write_bytes(data[: len(data) // 3])
+
+    def finish_writing() -> None:
+        time.sleep(0.3)
+        target.write_bytes(data[: 2 * len(data) // 3])
+        time.sleep(0.3)
+        target.write_bytes(data)
+
+    writer = threading.Thread(target=finish_writing)
+    writer.start()
+    try:
+        files = ArtifactManager(tmp_path).collect_for_task("task_inplace", timeout=30)
+    finally:
+        writer.join()
+    assert [f.name for f in files] == ["report.md"]
+
+
+def test_a_zip_that_stays_corrupt_is_refused_without_waiting_out_the_timeout(
+    tmp_path: Path,
+) -> None:
+    from agentfm import ArtifactError
+
+    (tmp_path / "task_broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    started = time.monotonic()
+    with pytest.raises(ArtifactError) as refused:
+        ArtifactManager(tmp_path).collect_for_task("task_broken", timeout=60)
+    assert refused.value.code == "artifact_corrupt"
+    assert time.monotonic() - started < 10
