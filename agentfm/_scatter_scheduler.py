@@ -385,6 +385,16 @@ class Scheduler:
         self._refreshing = False
         self._last_refresh = now
         self._refresh_soon = False
+        if not self._explicit_peers:
+            return
+        for peer in self._peers.values():
+            if peer.busy_until_refresh:
+                # A named peer waiting for telemetry that does not come: rest it briefly and go
+                # on learning its capacity from refusals instead.
+                peer.busy_until_refresh = False
+                peer.telemetry_known = False
+                peer.max_tasks = max(1, min(peer.max_tasks, peer.ours))
+                peer.available_at = max(peer.available_at, now + REFRESH_AFTER_REFUSAL_SECONDS)
 
     def apply_telemetry(self, profiles: Iterable[WorkerProfile], now: float) -> None:
         """Take in one `/api/workers` answer (the online workers)."""
