@@ -30,9 +30,10 @@ def test_the_0_3_0_module_paths_import() -> None:
     assert DEFAULT_GATEWAY == ASYNC_DEFAULT == GW
     assert FromModule is AgentFMClient
     assert AsyncFromModule is AsyncAgentFMClient
-    assert AgentFMClient().gateway_url == DEFAULT_GATEWAY
-    assert isinstance(AgentFMClient().openai, OpenAINamespace)
-    assert isinstance(AsyncAgentFMClient().openai, AsyncOpenAINamespace)
+    with AgentFMClient() as client:
+        assert client.gateway_url == DEFAULT_GATEWAY
+        assert isinstance(client.openai, OpenAINamespace)
+    assert isinstance(AsyncAgentFMClient().openai, AsyncOpenAINamespace)  # no connection opened
 
     received: list[WebhookPayload] = []
     callback: WebhookCallback = received.append
