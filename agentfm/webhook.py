@@ -31,8 +31,9 @@ Availability: at most `max_connections` connections are served at once. When all
 new connection takes the slot of the one that has been sending its request the longest, which is
 cut; so sockets held open idle, or trickling their headers, cannot starve the gateway's
 deliveries (which arrive whole at once), and only requests already read (their callback running)
-are never cut. A flood that opens more than `max_connections` connections within one round trip
-can still displace a delivery: that is a bandwidth attack no receiver can absorb.
+are never cut. To displace a delivery an attacker must open more than `max_connections`
+connections within the delivery's own round trip: a flood at that rate, not idle sockets. A
+burst of more genuine deliveries than `max_connections` at once loses the excess (raise it).
 
 What signing can and cannot prevent (gateway-protocol.md section 5.5): the signature proves the
 gateway (or someone holding the secret) produced the body, but the body carries no timestamp or
