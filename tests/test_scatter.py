@@ -354,7 +354,7 @@ def test_a_checkpoint_resumes_without_dispatching_answered_prompts(
             )
     assert caught.value.code == "checkpoint_mismatch"
     assert len(log.entries) == sent
-    indices = [json.loads(line)["index"] for line in checkpoint.read_text().splitlines()]
+    indices = [json.loads(line)["index"] for line in checkpoint.read_text().splitlines()[1:]]
     assert sorted(indices) == list(range(12))
 
 
@@ -380,7 +380,7 @@ async def test_failed_prompts_are_dispatched_again_on_a_rerun(
         )
     assert_answered_in_order(fixed, prompts, mesh)
     assert Counter(prompt for _, prompt, _ in log.entries) == {p: 2 for p in prompts}
-    lines = [json.loads(line) for line in checkpoint.read_text().splitlines()]
+    lines = [json.loads(line) for line in checkpoint.read_text().splitlines()[1:]]
     assert [line["status"] for line in lines] == ["failed"] * 4 + ["success"] * 4
 
 
@@ -555,7 +555,7 @@ def test_a_raising_progress_callback_stops_the_batch_and_loses_nothing_finished(
                 prompts, peer_ids=peers(mesh), checkpoint=checkpoint, progress=progress
             )
         recorded = {
-            json.loads(line)["prompt_sha256"] for line in checkpoint.read_text().splitlines()
+            json.loads(line)["prompt_sha256"] for line in checkpoint.read_text().splitlines()[1:]
         }
         sent = len(log.entries)
         assert 3 <= len(recorded) == sent < len(prompts)  # tasks in flight were kept, not lost
