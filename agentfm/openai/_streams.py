@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from agentfm._bounded_text import BoundedText
+from agentfm._errors import task_stream_error
 from agentfm._json import parse_gateway_json
 from agentfm._sse import OPENAI_STREAM_MAX_LINE_BYTES, ServerSentEvent, SSEDecoder
 from agentfm.exceptions import (
@@ -175,8 +176,8 @@ class Stream(Generic[ChunkT]):
                     yield from decoder.feed(data)
                 yield from decoder.finish()
         except GatewayConnectionError as error:
-            error.partial_text = decoder.text
-            raise
+            # Also a WorkerStreamError (as in 0.3.0) unless the gateway was never reached.
+            raise task_stream_error(error, decoder.text) from None
         failure = decoder.failure()
         if failure is not None:
             raise failure
@@ -233,8 +234,8 @@ class AsyncStream(Generic[ChunkT]):
                 for chunk in decoder.finish():
                     yield chunk
         except GatewayConnectionError as error:
-            error.partial_text = decoder.text
-            raise
+            # Also a WorkerStreamError (as in 0.3.0) unless the gateway was never reached.
+            raise task_stream_error(error, decoder.text) from None
         failure = decoder.failure()
         if failure is not None:
             raise failure
