@@ -7,20 +7,23 @@ worker ends a completed task with a sentinel line preceded by a newline,
 body that ends any other way (a refusal line, a crash, a dropped connection) is still a 200, and
 is not a completed task.
 
-What is text: a sentinel is a whole line, `[AGENTFM: <NAME>]` between the newline before it (or
-the start of the body) and the newline ending it. That line becomes a marker chunk (empty text,
-`marker=<NAME>`); every other byte is text, including the newline before the sentinel, so the
-lines on either side of a sentinel never run together. This is the text the 0.3.0 SDK delivered,
-and the text the gateway's own OpenAI routes return for the same task (5.10: sentinel lines are
-dropped, the blank line before the sentinel survives as a `\\n`). Text after a sentinel is
-delivered too; the task counts as completed only when a completion sentinel is the last thing in
-the body.
+What is text: a sentinel is a whole line, `[AGENTFM: <NAME>]`, at the start of the body or after
+a newline, ended by a newline. It becomes a marker chunk (empty text, `marker=<NAME>`). The
+newline the worker writes before its closing sentinel is the worker's, not the agent's: when
+nothing but sentinels follows it, it is not text (`"hi"` + `\\n[AGENTFM: NO_FILES]\\n` reads
+`"hi"`). When text does follow (an agent that printed a sentinel-like line itself), that newline
+is delivered before the text, so the lines on either side of a sentinel never run together
+(`"a\\n[AGENTFM: X]\\nb"` reads `"a\\nb"`, as in 0.3.0). So the text differs from 0.3.0's, and
+from the OpenAI routes' (5.10), only by that one trailing newline of a completed task. Text after
+a sentinel is delivered; the task counts as completed only when a completion sentinel is the
+last thing in the body.
 
 `TaskOutputDecoder` is fed bytes as they arrive and returns chunks ready to hand to the caller.
-It holds back only the bytes that could still turn out to be a sentinel line (under 60) and the
-tail of an unfinished UTF-8 sequence; each byte is examined a constant number of times. The text
-it keeps for `.text` is capped (`keep_text_bytes`), so an endless stream costs bounded memory.
-No I/O: the sync and async clients share it.
+It holds back only the bytes that could still turn out to be a sentinel line (under 60), a
+trailing newline (which may yet precede a sentinel) and the tail of an unfinished UTF-8 sequence;
+each byte is examined a constant number of times. The text it keeps for `.text` is capped
+(`keep_text_bytes`), so an endless stream costs bounded memory. No I/O: the sync and async
+clients share it.
 """
 
 from __future__ import annotations
@@ -75,6 +78,10 @@ class TaskOutputDecoder:
         self._markers: list[str] = []
         self._files_incoming = False
         self._completed = False
+        # A text newline not delivered yet: it goes out before the next text, or, when only
+        # sentinels follow it to the end, it was the worker's newline before its sentinel.
+        self._held_newline = False
+        self._marker_after_newline = False
 
     @property
     def text(self) -> str:
@@ -144,16 +151,31 @@ class TaskOutputDecoder:
         out: list[TaskChunk] = []
         pending, self._pending = self._pending, b""
         self._emit_text(pending, out, final=True)
+        if self._held_newline and not self._marker_after_newline:
+            self._held_newline = False
+            self._deliver("\n", out)
         return out
 
     def _emit_text(self, raw: bytes, out: list[TaskChunk], *, final: bool = False) -> None:
         text = self._utf8.decode(raw, final=final)
+        if not text:
+            return
+        self._completed = False
+        if self._held_newline:
+            text = "\n" + text
+        self._held_newline = text.endswith("\n")
+        self._marker_after_newline = False
+        if self._held_newline:
+            text = text[:-1]
         if text:
-            self._kept.append(text)
-            out.append(TaskChunk(kind="text", text=text))
-            self._completed = False
+            self._deliver(text, out)
+
+    def _deliver(self, text: str, out: list[TaskChunk]) -> None:
+        self._kept.append(text)
+        out.append(TaskChunk(kind="text", text=text))
 
     def _emit_marker(self, name: str, out: list[TaskChunk]) -> None:
+        self._marker_after_newline = self._held_newline
         if len(self._markers) < _MAX_MARKERS_KEPT:
             self._markers.append(name)
         self._files_incoming = self._files_incoming or name == FILES_INCOMING

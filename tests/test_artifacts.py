@@ -601,7 +601,7 @@ def test_run_extracts_announced_files_into_the_tasks_folder(tmp_path: Path) -> N
     with gateway.client(artifacts_dir=tmp_path) as client:
         result = client.tasks.run(worker_id=WORKER, prompt="draft")
 
-    assert result.text == "drafted\n"  # the sentinel line's newline ends the last line
+    assert result.text == "drafted"
     assert gateway.task_ids == [result.task_id]
     assert result.artifacts == [tmp_path / "extracted" / result.task_id / "policy.md"]
     assert result.artifacts[0].read_bytes() == b"# P\n"
@@ -626,7 +626,7 @@ def test_run_raises_with_the_answer_when_the_zip_never_arrives(tmp_path: Path) -
     ):
         client.tasks.run(worker_id=WORKER, prompt="draft", artifact_timeout=0.2)
 
-    assert timed_out.value.text == "the answer\nin two lines\n"
+    assert timed_out.value.text == "the answer\nin two lines"
     assert timed_out.value.task_id == gateway.task_ids[0]
 
 
@@ -661,7 +661,7 @@ def test_run_refuses_a_hostile_zip_but_keeps_the_answer(tmp_path: Path) -> None:
         client.tasks.run(worker_id=WORKER, prompt="x")
 
     assert refused.value.code == "artifact_unsafe_path"
-    assert refused.value.text == "the answer\n"
+    assert refused.value.text == "the answer"
     assert refused.value.task_id == gateway.task_ids[0]
     assert not (tmp_path.parent / "evil.txt").exists()
     assert list((tmp_path / "extracted").iterdir()) == []
@@ -682,7 +682,7 @@ async def test_async_run_raises_with_the_answer_when_the_zip_never_arrives(tmp_p
         with pytest.raises(ArtifactTimeoutError) as timed_out:
             await client.tasks.run(worker_id=WORKER, prompt="draft", artifact_timeout=0.2)
 
-    assert timed_out.value.text == "async answer\n"
+    assert timed_out.value.text == "async answer"
     assert timed_out.value.task_id == gateway.task_ids[0]
 
 

@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from agentfm import AgentFMClient, GatewayProtocolError
+from agentfm import GatewayProtocolError
 from agentfm._sse import EVENTS_MAX_LINE_BYTES, ServerSentEvent, SSEDecoder
 from agentfm._task_output import TaskOutputDecoder
 from agentfm.models import TaskChunk
-from agentfm.testing import MeshSimulator
 
 
 def _cuts(rng: random.Random, size: int) -> list[int]:
@@ -38,15 +37,15 @@ def _feed_task(body: bytes, cuts: list[int]) -> tuple[TaskOutputDecoder, list[Ta
 
 
 TASK_BODIES = [
-    # (body, text the caller sees, markers, completed). A sentinel is a whole line: the newline
-    # before it is text (as in 0.3.0 and on the gateway's OpenAI routes, 5.10).
-    ("hi\n\n[AGENTFM: NO_FILES]\n", "hi\n\n", ("NO_FILES",), True),
-    ("hi" + "\n[AGENTFM: NO_FILES]\n", "hi\n", ("NO_FILES",), True),
-    ("\n[AGENTFM: NO_FILES]\n", "\n", ("NO_FILES",), True),
+    # (body, text the caller sees, markers, completed). A sentinel is a whole line; the newline
+    # before a closing sentinel is the worker's, not text, unless text follows the sentinel.
+    ("hi\n\n[AGENTFM: NO_FILES]\n", "hi\n", ("NO_FILES",), True),
+    ("hi" + "\n[AGENTFM: NO_FILES]\n", "hi", ("NO_FILES",), True),
+    ("\n[AGENTFM: NO_FILES]\n", "", ("NO_FILES",), True),
     ("[AGENTFM: NO_FILES]\n", "", ("NO_FILES",), True),
     (
         "héllo ✓ wörld\nline 2\n\n[AGENTFM: FILES_INCOMING]\n",
-        "héllo ✓ wörld\nline 2\n\n",
+        "héllo ✓ wörld\nline 2\n",
         ("FILES_INCOMING",),
         True,
     ),
@@ -66,17 +65,18 @@ TASK_BODIES = [
     ("\n\nleading newlines are the agent's\n", "\n\nleading newlines are the agent's\n", (), False),
     (
         "a\n[AGENTFM: not a sentinel\nmore\n\n[AGENTFM: NO_FILES]\n",
-        "a\n[AGENTFM: not a sentinel\nmore\n\n",
+        "a\n[AGENTFM: not a sentinel\nmore\n",
         ("NO_FILES",),
         True,
     ),
     # Text after a sentinel is delivered, and then the task is not (yet) complete.
     ("x\n\n[AGENTFM: NO_FILES]\ntext after it", "x\n\ntext after it", ("NO_FILES",), False),
+    ("x\n[AGENTFM: NO_FILES]\n\n", "x\n\n", ("NO_FILES",), False),
     # A sentinel line in the middle never glues its neighbours together.
     ("a\n[AGENTFM: FILES_INCOMING]\nb\n", "a\nb\n", ("FILES_INCOMING",), False),
     (
         "a\n[AGENTFM: NO_FILES]\n[AGENTFM: FILES_INCOMING]\n",
-        "a\n",
+        "a",
         ("NO_FILES", "FILES_INCOMING"),
         True,
     ),
@@ -86,7 +86,7 @@ TASK_BODIES = [
     ("\n[AGENTFM: NO_FIL", "\n[AGENTFM: NO_FIL", (), False),
     ("\n[AGENTFM: NO_FILES]", "\n[AGENTFM: NO_FILES]", (), False),
     ("\n[AGENT", "\n[AGENT", (), False),
-    ("x" * 3000 + "\n\n[AGENTFM: NO_FILES]\n", "x" * 3000 + "\n\n", ("NO_FILES",), True),
+    ("x" * 3000 + "\n\n[AGENTFM: NO_FILES]\n", "x" * 3000 + "\n", ("NO_FILES",), True),
 ]
 
 
@@ -114,20 +114,9 @@ def test_a_sentinel_straddling_the_gateways_1_kib_reads_at_every_offset(marker: 
     for offset in range(len(sentinel) + 1):
         body = b"a" * (1024 - offset) + sentinel
         decoder, chunks = _feed_task(body, [1024])
-        assert decoder.text == "a" * (1024 - offset) + "\n"
+        assert decoder.text == "a" * (1024 - offset)
         assert [c.marker for c in chunks if c.kind == "marker"] == [marker]
         assert decoder.completed
-
-
-def test_run_text_is_the_openai_routes_text_for_the_same_task(agentfm_mesh: MeshSimulator) -> None:
-    # The gateway's OpenAI routes drop sentinel lines and keep the newline before them (5.10);
-    # tasks.run keeps the same text, so a task reads the same whichever route ran it.
-    client = AgentFMClient(agentfm_mesh.url)
-    peer = str(agentfm_mesh.worker("summarizer").peer_id)
-    ran = client.tasks.run(worker_id=peer, prompt="the same prompt").text
-    completed = client.openai.completions.create(model=peer, prompt="the same prompt")
-    assert ran == completed.choices[0].text
-    assert ran.endswith("\n\n")
 
 
 def test_a_sentinel_split_byte_by_byte_never_leaks_as_text() -> None:
@@ -277,7 +266,7 @@ def _held_after_feeding(mebibytes: int) -> tuple[int, int]:
         held, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert decoder.received_text_bytes == mebibytes * MIB
+    assert decoder.received_text_bytes == mebibytes * MIB - 1  # the last newline is held back
     assert decoder.text_overflowed
     return held, peak
 

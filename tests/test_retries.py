@@ -145,7 +145,7 @@ def test_a_task_refused_at_connect_is_dispatched_exactly_once() -> None:
         api_key=None,
         http_client=httpx.Client(transport=httpx.MockTransport(gateway)),
     )
-    assert client.tasks.run(worker_id=PEER, prompt="once").text == "done\n\n"
+    assert client.tasks.run(worker_id=PEER, prompt="once").text == "done\n"
     assert len(gateway.received) == 1
     assert json.loads(gateway.received[0].content)["prompt"] == "once"
 
