@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -96,10 +96,8 @@ def version(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def mesh(
-    version: str, agentfm_mesh_factory: Callable[..., MeshSimulator]
-) -> Iterator[MeshSimulator]:
-    yield agentfm_mesh_factory(MESH, gateway_version=version)
+def mesh(version: str, agentfm_mesh_factory: Callable[..., MeshSimulator]) -> MeshSimulator:
+    return agentfm_mesh_factory(MESH, gateway_version=version)
 
 
 def peer(mesh: MeshSimulator, name: str) -> str:
@@ -425,7 +423,9 @@ def metric(text: str, series: str) -> float:
 
 
 @pytest.mark.parametrize("version", ["1.2.0", "1.3.0"])
-def test_metrics_by_release(version: str, agentfm_mesh_factory: Callable[..., MeshSimulator]) -> None:
+def test_metrics_by_release(
+    version: str, agentfm_mesh_factory: Callable[..., MeshSimulator]
+) -> None:
     mesh = agentfm_mesh_factory(MESH, gateway_version=version)
     request = {"model": "echo", "messages": [{"role": "user", "content": "hi"}]}
     httpx.post(f"{mesh.url}/v1/chat/completions", json=request).raise_for_status()

@@ -36,7 +36,6 @@ from agentfm.testing._openai_routes import (
     handle_models,
 )
 from agentfm.testing._peer_routes import handle_peers
-from agentfm.testing._versions import GatewayGeneration
 from agentfm.testing._routes import (
     handle_about,
     handle_events,
@@ -48,6 +47,7 @@ from agentfm.testing._routes import (
     handle_relay_test,
     handle_workers,
 )
+from agentfm.testing._versions import GatewayGeneration
 
 __all__ = ["CORS_HEADERS", "GatewayApp"]
 
@@ -102,7 +102,9 @@ def routes_for(generation: GatewayGeneration) -> dict[str, Route]:
     if not generation.metrics_behind_cors and "/metrics" in table:
         table["/metrics"] = Route(handle_metrics, cors=False, auth=False)
     if not generation.has_auth:
-        table = {pattern: Route(route.handler, route.cors, False) for pattern, route in table.items()}
+        table = {
+            pattern: Route(route.handler, route.cors, False) for pattern, route in table.items()
+        }
     return table
 
 
@@ -179,9 +181,7 @@ class GatewayApp:
             reply.headers[:0] = CORS_HEADERS
         return reply
 
-    async def _gated(
-        self, route: Route, request: Request
-    ) -> Reply | StreamReply | AbortConnection:
+    async def _gated(self, route: Route, request: Request) -> Reply | StreamReply | AbortConnection:
         """Steps 2-5 of section 4.2 for a CORS-wrapped route."""
         boss = self.boss
         if request.method == "OPTIONS":

@@ -20,8 +20,8 @@ from typing import Literal
 
 __all__ = [
     "FILES_INCOMING",
-    "PROMPT_PLACEHOLDER",
     "NO_FILES",
+    "PROMPT_PLACEHOLDER",
     "READ_SIZE",
     "TaskScript",
     "capacity_refusal",

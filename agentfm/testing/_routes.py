@@ -69,7 +69,11 @@ _EXECUTE_FIELDS: dict[str, Any] = {
 }
 _ASYNC_FIELDS: dict[str, Any] = {"worker_id": "string", "prompt": "string", "webhook_url": "string"}
 # Before 1.3.0 the request struct had no feedback fields (gateway-versions.md 9).
-_LEGACY_EXECUTE_FIELDS: dict[str, Any] = {"worker_id": "string", "prompt": "string", "task_id": "string"}
+_LEGACY_EXECUTE_FIELDS: dict[str, Any] = {
+    "worker_id": "string",
+    "prompt": "string",
+    "task_id": "string",
+}
 # 1.1.0 logs `task_id[:8]`: a shorter client id panics the handler (gateway-versions.md 9).
 _LEGACY_LOGGED_ID_CHARS = 8
 # 1.1.0 waits a fixed 2 s after the stream before its webhook (gateway-versions.md 10).
@@ -175,7 +179,9 @@ async def handle_workers(boss: Boss, request: Request) -> Reply:
     online_rows = boss.online_telemetry()
     if not boss.config.generation.has_trust_fields:
         # No counts, no trust fields, `include_offline` ignored (gateway-versions.md 7).
-        legacy = [_legacy_worker_object(worker.peer_id, telemetry) for worker, telemetry in online_rows]
+        legacy = [
+            _legacy_worker_object(worker.peer_id, telemetry) for worker, telemetry in online_rows
+        ]
         return json_reply({"agents": legacy, "success": True})
     agents = [
         worker_object(boss, worker.peer_id, telemetry, online=True)
@@ -215,7 +221,9 @@ def _dispatch_target(
         return None, plain_reply(404, "Worker not found or offline")
     if not is_peer_id(worker_id):
         return None, plain_reply(400, "Invalid Worker ID format")
-    refusal = boss.trust_refusal(worker_id) if boss.config.generation.gates_execute_on_trust else None
+    refusal = (
+        boss.trust_refusal(worker_id) if boss.config.generation.gates_execute_on_trust else None
+    )
     if refusal is not None:
         return None, plain_reply(403, f"dispatch refused: {refusal}")
     return worker, None

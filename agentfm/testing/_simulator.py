@@ -118,9 +118,9 @@ class _AbortableH11Protocol(H11Protocol):
 
         async def app(scope: Scope, receive: Receive, send: Send) -> None:
             scope.setdefault("extensions", {})[ABORT_EXTENSION] = self.transport.abort
-            await inner(scope, receive, send)  # type: ignore[arg-type]
+            await inner(scope, receive, send)
 
-        self.app = app  # type: ignore[assignment]
+        self.app = app
 
 
 class _Server(uvicorn.Server):

@@ -180,7 +180,13 @@ class GatewayGeneration:
         exact = {"/api/workers", "/api/execute", "/api/execute/async"}
         prefixes: tuple[str, ...] = ()
         if self.has_openai_routes:
-            exact |= {"/health", "/metrics", "/v1/models", "/v1/chat/completions", "/v1/completions"}
+            exact |= {
+                "/health",
+                "/metrics",
+                "/v1/models",
+                "/v1/chat/completions",
+                "/v1/completions",
+            }
         if self.has_ledger_routes:
             exact |= {"/v1/about", "/v1/events", "/api/relay/test"}
             prefixes = ("/v1/peers/", "/ui/peer/")
