@@ -527,3 +527,30 @@ def test_the_1_3_launcher_takes_trust_flags(sim_process: Callable[..., SimProces
     assert status == 0
     assert "AgentFM API Gateway listening on http://127.0.0.1:" in stdout
     assert "Auth disabled (AGENTFM_API_KEYS unset)." in stdout
+
+
+@pytest.mark.parametrize(
+    ("version", "task_id", "zip_name"),
+    [
+        ("1.1.0", "nested/dir/task_one", "task_one.zip"),
+        ("1.1.0", "../../escape", "escape.zip"),
+        ("1.2.0", "nested/task_two", "task_two.zip"),
+        ("1.2.0", "odd/not valid!", None),  # a base name off the regex: fallback_<ns>.zip
+    ],
+)
+def test_unchecked_task_ids_name_the_zip_by_base_name(
+    version: str,
+    task_id: str,
+    zip_name: str | None,
+    agentfm_mesh_factory: Callable[..., MeshSimulator],
+) -> None:
+    mesh = agentfm_mesh_factory(MESH, gateway_version=version)
+    response = execute(mesh, worker_id=peer(mesh, "filer"), prompt="x", task_id=task_id)
+    assert response.status == 200
+    names = [path.name for path in mesh.artifacts_dir.iterdir()]
+    if zip_name is None:
+        assert len(names) == 1
+        assert re.fullmatch(r"fallback_\d+\.zip", names[0])
+    else:
+        assert names == [zip_name]
+    assert not (mesh.workdir / "escape.zip").exists()

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from agentfm._identifiers import new_task_id
+from agentfm._identifiers import is_task_id, new_task_id
 from agentfm.testing._auth import FailureLimiter
 from agentfm.testing._events import EventBroker
 from agentfm.testing._gowire import go_json
@@ -559,7 +559,22 @@ class Boss:
     # --- artifacts (section 6) --------------------------------------------------------------
 
     def artifact_path(self, task_id: str) -> Path:
-        return self.artifacts_dir / f"{task_id}.zip"
+        """Where the zip of `task_id` lands (section 6; gateway-versions.md 13 before 1.3.0)."""
+        return self.artifacts_dir / f"{self._artifact_stem(task_id)}.zip"
+
+    def _artifact_stem(self, task_id: str) -> str:
+        # From 1.3.0 the HTTP routes only let regex-valid ids through, so the id is the name.
+        # Before, any id reached the worker: the gateway keeps only its base name (1.1.0), or
+        # a base name that matches the task-id regex (1.2.0); otherwise `fallback_<ns>`.
+        generation = self.config.generation
+        if generation.validates_task_id:
+            return task_id
+        base = _go_base_name(task_id)
+        if generation.checks_artifact_name:
+            acceptable = is_task_id(base)
+        else:
+            acceptable = base not in (".", "/")
+        return base if acceptable else f"fallback_{time.time_ns()}"
 
     def write_sidecar(self, worker: SimulatedWorker, task_id: str) -> None:
         """`<task_id>.meta.json`, mode 0600, only for a named agent and only if absent."""
@@ -592,16 +607,26 @@ class Boss:
         if not self.config.generation.writes_artifact_sidecar:
             partial = final
         self.artifacts_dir.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        try:
+            self._write_zip(partial, files)
+        except OSError as exc:
+            # Only reachable before 1.3.0, whose unchecked ids can name an impossible file (a
+            # base name over 255 bytes): the transfer fails and no zip appears.
+            logger.warning("artifact not stored", extra={"task_id": task_id, "error": str(exc)})
+            return
+        if partial != final:
+            os.replace(partial, final)
+        self.metrics.count_artifact_built()
+        logger.info("artifact stored", extra={"task_id": task_id, "path": str(final)})
+
+    @staticmethod
+    def _write_zip(path: Path, files: dict[str, str]) -> None:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for entry in _walk_order(files):
                 if entry.endswith("/"):
                     archive.writestr(zipfile.ZipInfo(entry), b"")
                 else:
                     archive.writestr(entry, files[entry].encode("utf-8"))
-        if partial != final:
-            os.replace(partial, final)
-        self.metrics.count_artifact_built()
-        logger.info("artifact stored", extra={"task_id": task_id, "path": str(final)})
 
     # --- async jobs -------------------------------------------------------------------------
 
@@ -620,6 +645,16 @@ class Boss:
     def release_async_slot(self) -> None:
         with self.lock:
             self.async_in_flight = max(0, self.async_in_flight - 1)
+
+
+def _go_base_name(path: str) -> str:
+    """Go's filepath.Base on Linux: the last element, `.` for "", `/` for only slashes."""
+    if path == "":
+        return "."
+    stripped = path.rstrip("/")
+    if stripped == "":
+        return "/"
+    return stripped.rsplit("/", 1)[-1]
 
 
 def _walk_order(files: Iterable[str]) -> list[str]:

@@ -170,6 +170,11 @@ class GatewayGeneration:
         return self.rank >= 3
 
     @property
+    def checks_artifact_name(self) -> bool:
+        """A zip's base name must match the task-id regex from 1.2.0, else `fallback_` (13)."""
+        return self.rank >= 2
+
+    @property
     def cid_must_be_multihash(self) -> bool:
         """Comment CIDs: any hex on 1.3.0, a 34-byte `1220` multihash at current (12)."""
         return self.rank >= 4
