@@ -570,11 +570,9 @@ class Boss:
         if generation.validates_task_id:
             return task_id
         base = _go_base_name(task_id)
-        if generation.checks_artifact_name:
-            acceptable = is_task_id(base)
-        else:
-            acceptable = base not in (".", "/")
-        return base if acceptable else f"fallback_{time.time_ns()}"
+        if generation.checks_artifact_name and not is_task_id(base):
+            return f"fallback_{time.time_ns()}"
+        return f"fallback_{time.time_ns()}" if base in (".", "/") else base
 
     def write_sidecar(self, worker: SimulatedWorker, task_id: str) -> None:
         """`<task_id>.meta.json`, mode 0600, only for a named agent and only if absent."""
