@@ -554,3 +554,27 @@ def test_unchecked_task_ids_name_the_zip_by_base_name(
     else:
         assert names == [zip_name]
     assert not (mesh.workdir / "escape.zip").exists()
+
+
+def test_the_current_release_registers_every_route_of_the_mux() -> None:
+    from agentfm.testing._mux import EXACT_ROUTES, PREFIX_ROUTES
+    from agentfm.testing._versions import CURRENT, gateway_generation
+
+    assert CURRENT.listed_routes == (EXACT_ROUTES, PREFIX_ROUTES)
+    assert gateway_generation("current") is CURRENT
+    with pytest.raises(ValueError, match="1.1.0, 1.2.0, 1.3.0, current"):
+        gateway_generation("2.0.0")
+    with pytest.raises(ValueError, match="unknown gateway version"):
+        MeshSimulator(gateway_version="1.0.0")
+
+
+def test_a_declared_output_is_printed_exactly_with_the_prompt_filled_in(
+    agentfm_mesh_factory: Callable[..., MeshSimulator],
+) -> None:
+    from agentfm.testing import MeshConfigError, parse_mesh
+
+    mesh = agentfm_mesh_factory(MESH)
+    response = execute(mesh, worker_id=peer(mesh, "echo"), prompt="{prompt} twice")
+    assert response.body == b"echo: {prompt} twice\n\n[AGENTFM: NO_FILES]\n"
+    with pytest.raises(MeshConfigError, match="'output' must be a string"):
+        parse_mesh({"workers": [{"name": "w", "engine": "e", "output": 3}]})

@@ -5,6 +5,9 @@
     with MeshSimulator() as mesh:        # a gateway on 127.0.0.1 with the default demo mesh
         client = AgentFMClient(mesh.url)
 
+    with MeshSimulator(gateway_version="1.2.0") as mesh:   # an older release's wire
+        ...
+
 Names are loaded on first use, so importing this package (which the pytest plugin does in every
 test run) does not import the server stack.
 """
@@ -26,9 +29,11 @@ if TYPE_CHECKING:
         parse_mesh,
     )
     from agentfm.testing._simulator import MeshSimulator
+    from agentfm.testing._versions import GATEWAY_VERSIONS
 
 __all__ = [
     "DEFAULT_MESH",
+    "GATEWAY_VERSIONS",
     "MeshConfigError",
     "MeshSimulator",
     "MeshSpec",
@@ -47,6 +52,7 @@ _LOCATIONS = {
     "parse_mesh": "agentfm.testing._mesh",
     "MeshSimulator": "agentfm.testing._simulator",
     "SimulatedWorker": "agentfm.testing._boss",
+    "GATEWAY_VERSIONS": "agentfm.testing._versions",
 }
 
 

@@ -196,9 +196,11 @@ class MeshSimulator:
         gateway_version: str | GatewayGeneration = "current",
     ) -> None:
         generation = gateway_generation(gateway_version)
-        keys = parse_api_keys(api_keys if isinstance(api_keys, str) else ",".join(api_keys))
-        if not generation.reads_environment:
-            keys, webhook_secret = [], ""
+        keys: list[str] = []
+        if generation.reads_environment:
+            keys = parse_api_keys(api_keys if isinstance(api_keys, str) else ",".join(api_keys))
+        else:
+            webhook_secret = ""  # 1.1.0 has neither keys nor a webhook secret
         spec = _mesh_spec(mesh, seed)
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         if workdir is None:
