@@ -297,8 +297,10 @@ def test_a_failed_dial_answers_after_the_release_pause(
         500,
         b"Failed to connect to worker via DHT or Relay\n",
     )
-    assert elapsed >= pause
-    assert elapsed < pause + 1.5
+    if pause:
+        assert elapsed >= pause
+    else:
+        assert elapsed < 2.0  # well under 1.2.0's pause, even on a loaded machine
 
 
 # --- section 10: async ----------------------------------------------------------------------
