@@ -8,6 +8,9 @@
     with MeshSimulator(gateway_version="1.2.0") as mesh:   # an older release's wire
         ...
 
+`task_body(text)` builds the body of a completed task for your own mocks of the gateway
+(respx, `httpx.MockTransport`); it needs no simulator and no `[sim]` extra.
+
 Names are loaded on first use, so importing this package (which the pytest plugin does in every
 test run) does not import the server stack.
 """
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING
 from agentfm._lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from agentfm.testing._bodies import task_body
     from agentfm.testing._boss import SimulatedWorker
     from agentfm.testing._mesh import (
         DEFAULT_MESH,
@@ -41,6 +45,7 @@ __all__ = [
     "WorkerSpec",
     "load_mesh_file",
     "parse_mesh",
+    "task_body",
 ]
 
 _LOCATIONS = {
@@ -53,6 +58,7 @@ _LOCATIONS = {
     "MeshSimulator": "agentfm.testing._simulator",
     "SimulatedWorker": "agentfm.testing._boss",
     "GATEWAY_VERSIONS": "agentfm.testing._versions",
+    "task_body": "agentfm.testing._bodies",
 }
 
 
