@@ -26,15 +26,12 @@ CHAT_CONTENT = "echo: user: hi\n\nassistant:\n\n"
 
 
 # What the SDK cannot do yet against an older release, and the work that fixes it (issue 11:
-# the lenient reader of branch `models`, scatter without telemetry). Strict: once the fix lands
-# the test passes, xfail turns it into a failure, and the entry must be deleted.
+# the lenient reader of branch `models`). Strict: once the fix lands the test passes, xfail
+# turns it into a failure, and the entry must be deleted.
 LENIENT_READER = "the SDK's reader still demands 1.3.0's fields (issue 11, branch models)"
 PENDING = {
-    ("test_ping", "1.1.0"): "ping does not fall back to /api/workers when /health is 404",
     ("test_workers_list_and_get", "1.1.0"): LENIENT_READER,
     ("test_workers_list_and_get", "1.2.0"): LENIENT_READER,
-    ("test_scatter", "1.1.0"): "scatter with peer_ids still needs 1.3.0's /api/workers",
-    ("test_scatter", "1.2.0"): "scatter with peer_ids still needs 1.3.0's /api/workers",
     ("test_openai_chat", "1.2.0"): LENIENT_READER,
 }
 

@@ -41,12 +41,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 # (issue 11). Strict: once the fix lands the check passes, which fails the run until the entry
 # is deleted here. Keyed by (check, generation).
 _LENIENT_READER = "SDK gap: the reader demands 1.3.0's worker fields (issue 11, lenient reader)"
-_SCATTER = "SDK gap: scatter with peer_ids needs 1.3.0's /api/workers (issue 11)"
 _OLD = ("1.1.0", "1.2.0")
 KNOWN_SDK_GAPS: dict[tuple[str, str], str] = {
-    ("test_ping_sees_the_gateway", "1.1.0"): (
-        "SDK gap: ping does not fall back to /api/workers without /health (issue 11)"
-    ),
     **{
         (check, old): _LENIENT_READER
         for old in _OLD
@@ -57,7 +53,6 @@ KNOWN_SDK_GAPS: dict[tuple[str, str], str] = {
             "test_workers_get_of_an_unknown_peer_is_worker_not_found",
         )
     },
-    **{("test_scatter_answers_every_prompt_in_order", old): _SCATTER for old in _OLD},
     ("test_chat_streamed", "1.2.0"): _LENIENT_READER,
     ("test_models_list_has_the_convention_workers", "1.2.0"): _LENIENT_READER,
 }
