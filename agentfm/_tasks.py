@@ -18,6 +18,7 @@ from agentfm_gateway.models import About, AsyncExecuteRequest, ExecuteRequest
 from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
 
 from agentfm._base import check_request_body
+from agentfm._bounds import CallBounds, checked_deadline
 from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
 from agentfm._task_output import TaskOutputDecoder
@@ -72,7 +73,10 @@ def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> Async
     _checked_prompt(prompt)
     request = AsyncExecuteRequest(worker_id=str(peer), prompt=prompt)
     if webhook_url is not None:
-        url = httpx.URL(webhook_url) if isinstance(webhook_url, str) else None
+        try:
+            url = httpx.URL(webhook_url) if isinstance(webhook_url, str) else None
+        except (httpx.InvalidURL, ValueError):  # unparsable, e.g. "http://[::1"
+            url = None
         if url is None or url.scheme not in ("http", "https") or not url.host:
             raise InvalidRequestError(
                 f"webhook_url must be an absolute http(s) URL, not {webhook_url!r}",
@@ -156,6 +160,7 @@ class Tasks:
         task_id: str | None = None,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> Iterator[TaskChunk]:
         """Run a task and yield its output as it arrives.
 
@@ -163,10 +168,15 @@ class Tasks:
         sentinel, e.g. files incoming). The request is sent when iteration starts; leaving the loop
         early closes the connection. A stream that ends without the worker's completion sentinel
         raises `WorkerStreamError` (with `partial_text`) after the text that did arrive.
+
+        Bounds: the gateway ends any answer after 12 minutes (section 2), and a stream silent for
+        12.5 minutes is dropped. `deadline=` (seconds, from when iteration starts) ends the task's
+        stream sooner: past it, `GatewayTimeoutError` (code `deadline_exceeded`, with
+        `partial_text`). The decoded output is handed on in pieces of at most 64 KiB.
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return self._chunks(request, TaskOutputDecoder(), trust)
+        return self._chunks(request, TaskOutputDecoder(), trust, checked_deadline(deadline))
 
     def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
         if not trust.demands_anything:
@@ -182,13 +192,20 @@ class Tasks:
             raise refusal_error(worker, reason)
 
     def _chunks(
-        self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
+        self,
+        request: ExecuteRequest,
+        decoder: TaskOutputDecoder,
+        trust: TrustRequirement,
+        deadline: float | None = None,
     ) -> Iterator[TaskChunk]:
         # The trust check runs when iteration starts, like the request itself.
         self._enforce_trust(request.worker_id, trust)
         try:
             with self._client._stream(
-                execute_task.sync_stream, TASK_STREAM_READ_TIMEOUT, body=request
+                execute_task.sync_stream,
+                TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
+                body=request,
             ) as response:
                 for data in response.iter_bytes():
                     yield from decoder.feed(data)
@@ -207,12 +224,14 @@ class Tasks:
         artifact_timeout: float = 120.0,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> TaskResult:
         """Run a task to completion; return its text, and artifacts when the worker wrote files.
 
         Files are awaited only when the worker announced them; they are extracted into a folder
         of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with `.text`) when
-        the announced zip does not appear within `artifact_timeout` seconds.
+        the announced zip does not appear within `artifact_timeout` seconds. `deadline=`
+        (seconds) bounds the task's stream as in `stream`; the artifact wait is `artifact_timeout`.
         """
         started = time.monotonic()
         task_id = new_task_id()
@@ -220,7 +239,7 @@ class Tasks:
         artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         decoder = TaskOutputDecoder()
-        for _ in self._chunks(request, decoder, trust):
+        for _ in self._chunks(request, decoder, trust, checked_deadline(deadline)):
             pass
         paths = self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
@@ -408,6 +427,7 @@ class AsyncTasks:
         task_id: str | None = None,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> AsyncIterator[TaskChunk]:
         """Run a task and yield its output as it arrives (see `Tasks.stream`).
 
@@ -416,7 +436,7 @@ class AsyncTasks:
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return self._chunks(request, TaskOutputDecoder(), trust)
+        return self._chunks(request, TaskOutputDecoder(), trust, checked_deadline(deadline))
 
     async def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
         if not trust.demands_anything:
@@ -432,13 +452,20 @@ class AsyncTasks:
             raise refusal_error(worker, reason)
 
     async def _chunks(
-        self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
+        self,
+        request: ExecuteRequest,
+        decoder: TaskOutputDecoder,
+        trust: TrustRequirement,
+        deadline: float | None = None,
     ) -> AsyncIterator[TaskChunk]:
         # The trust check runs when iteration starts, like the request itself.
         await self._enforce_trust(request.worker_id, trust)
         try:
             async with self._client._stream(
-                execute_task.asyncio_stream, TASK_STREAM_READ_TIMEOUT, body=request
+                execute_task.asyncio_stream,
+                TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
+                body=request,
             ) as response:
                 async for data in response.aiter_bytes():
                     for chunk in decoder.feed(data):
@@ -459,6 +486,7 @@ class AsyncTasks:
         artifact_timeout: float = 120.0,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> TaskResult:
         """Run a task to completion (see `Tasks.run`)."""
         started = time.monotonic()
@@ -467,7 +495,7 @@ class AsyncTasks:
         artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         decoder = TaskOutputDecoder()
-        async for _ in self._chunks(request, decoder, trust):
+        async for _ in self._chunks(request, decoder, trust, checked_deadline(deadline)):
             pass
         paths = await self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
