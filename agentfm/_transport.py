@@ -394,11 +394,13 @@ def _sent_secret(request: httpx.Request) -> str | None:
 class _AnswerReading:
     """What the bounded sync and async body streams share: decoding, caps, scrubbing, deadline."""
 
-    def __init__(self, response: httpx.Response, bounds: CallBounds, secret: str | None) -> None:
+    def __init__(
+        self, request: httpx.Request, response: httpx.Response, bounds: CallBounds
+    ) -> None:
         self.bounds = bounds
-        self.where = _where(response.request)
+        self.where = _where(request)
         self.refusal = not 200 <= response.status_code < 300
-        self.secret = secret
+        self.secret = _sent_secret(request)
         self.decoder = AnswerDecoder(
             response.headers.get("content-encoding", ""),
             max_bytes=MAX_ERROR_BODY_BYTES if self.refusal else bounds.max_answer_bytes,
@@ -508,7 +510,7 @@ class BoundedTransport(httpx.BaseTransport):
                     raise deadline_error(bounds, _where(request)) from None
                 raise error
         try:
-            reading = _AnswerReading(response, bounds, _sent_secret(request))
+            reading = _AnswerReading(request, response, bounds)
         except BaseException:
             response.close()
             raise
@@ -537,7 +539,7 @@ class AsyncBoundedTransport(httpx.AsyncBaseTransport):
                     raise deadline_error(bounds, _where(request)) from None
                 raise error
         try:
-            reading = _AnswerReading(response, bounds, _sent_secret(request))
+            reading = _AnswerReading(request, response, bounds)
         except BaseException:
             await response.aclose()
             raise
