@@ -31,6 +31,7 @@ __all__ = [
     "protocol_error",
     "remember_answer",
     "remember_answer_async",
+    "require_utf8",
     "stream_failure",
     "unparsable_answer",
 ]
@@ -69,12 +70,7 @@ def check_request_body(body: dict[str, Any]) -> None:
     """Refuse a JSON body that cannot be sent, or that the gateway would cut at 1 MiB."""
     unencodable = _unencodable_field(body, "")
     if unencodable is not None:
-        # A lone surrogate (e.g. from a file read with errors="surrogateescape") is not UTF-8.
-        raise InvalidRequestError(
-            f"{unencodable} is not valid Unicode text (it contains a lone surrogate, which cannot "
-            "be sent as UTF-8)",
-            code="invalid_argument",
-        )
+        raise _not_utf8(unencodable)
     try:
         # Encoded as httpx encodes a `json=` body, so the size is the size sent.
         encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -88,6 +84,22 @@ def check_request_body(body: dict[str, Any]) -> None:
             "the request is too large: the gateway reads at most 1 MiB of request body",
             code="prompt_too_large",
         )
+
+
+def _not_utf8(argument: str) -> InvalidRequestError:
+    # A lone surrogate (e.g. from a file read with errors="surrogateescape") is not UTF-8. The
+    # text itself is not shown: it may be long, or private.
+    return InvalidRequestError(
+        f"{argument} is not valid Unicode text: it contains a lone surrogate, which cannot be "
+        "sent as UTF-8",
+        code="invalid_argument",
+    )
+
+
+def require_utf8(text: str, argument: str) -> None:
+    """Refuse a string argument that cannot be sent as UTF-8, naming the argument."""
+    if not _is_utf8_encodable(text):
+        raise _not_utf8(argument)
 
 
 def _unencodable_field(value: object, path: str) -> str | None:

@@ -206,14 +206,16 @@ class AnswerDecoder:
         self._decoded = 0
         self.done = False
 
-    def feed(self, raw: bytes) -> list[bytes]:
-        """The decoded pieces `raw` completes (empty once `done`)."""
+    def feed(self, raw: bytes) -> Iterator[bytes]:
+        """The decoded pieces `raw` completes (none once `done`), decompressed one at a time as
+        the caller takes them: a compressed chunk never expands in memory all at once."""
         if self.done:
-            return []
+            return
         self._received += len(raw)
         if self._decompressor is None:
-            return self._counted(_pieces(raw))
-        pieces: list[bytes] = []
+            for piece in _pieces(raw):
+                yield from self._counted(piece)
+            return
         pending = raw
         while pending and not self.done:
             try:
@@ -221,48 +223,45 @@ class AnswerDecoder:
             except zlib.error:
                 raise self._undecodable() from None
             pending = self._decompressor.unconsumed_tail
-            pieces.extend(self._counted([piece]))
-        return pieces
+            yield from self._counted(piece)
 
-    def finish(self) -> list[bytes]:
+    def finish(self) -> Iterator[bytes]:
         """The body ended: what the decompressor still held."""
         if self._decompressor is None or self.done:
-            return []
+            return
         try:
             rest = self._decompressor.flush()
         except zlib.error:
             raise self._undecodable() from None
-        return self._counted(_pieces(rest))
+        for piece in _pieces(rest):
+            yield from self._counted(piece)
 
-    def _counted(self, pieces: list[bytes]) -> list[bytes]:
-        kept: list[bytes] = []
-        for piece in pieces:
-            if not piece:
-                continue
-            if self._max_bytes is not None and self._decoded + len(piece) > self._max_bytes:
-                if not self._truncate:
-                    raise GatewayProtocolError(
-                        f"the gateway's answer is larger than the {self._max_bytes >> 10} KiB "
-                        "the SDK accepts for it",
-                        code="answer_too_large",
-                    )
-                kept.append(piece[: self._max_bytes - self._decoded])
-                self._decoded = self._max_bytes
-                self.done = True
-                return kept
-            self._decoded += len(piece)
-            if (
-                self._decompressor is not None
-                and self._decoded > _RATIO_FREE_BYTES
-                and self._decoded > MAX_COMPRESSION_RATIO * self._received
-            ):
+    def _counted(self, piece: bytes) -> Iterator[bytes]:
+        if not piece or self.done:
+            return
+        if self._max_bytes is not None and self._decoded + len(piece) > self._max_bytes:
+            if not self._truncate:
                 raise GatewayProtocolError(
-                    f"the gateway's compressed answer expands more than {MAX_COMPRESSION_RATIO} "
-                    "times: refused as a decompression bomb",
-                    code="compression_bomb",
+                    f"the gateway's answer is larger than the {self._max_bytes >> 10} KiB "
+                    "the SDK accepts for it",
+                    code="answer_too_large",
                 )
-            kept.append(piece)
-        return kept
+            self.done = True
+            yield piece[: self._max_bytes - self._decoded]
+            self._decoded = self._max_bytes
+            return
+        self._decoded += len(piece)
+        if (
+            self._decompressor is not None
+            and self._decoded > _RATIO_FREE_BYTES
+            and self._decoded > MAX_COMPRESSION_RATIO * self._received
+        ):
+            raise GatewayProtocolError(
+                f"the gateway's compressed answer expands more than {MAX_COMPRESSION_RATIO} "
+                "times: refused as a decompression bomb",
+                code="compression_bomb",
+            )
+        yield piece
 
     @staticmethod
     def _undecodable() -> GatewayProtocolError:

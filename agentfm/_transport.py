@@ -410,22 +410,22 @@ class _AnswerReading:
         response.headers.pop("content-encoding", None)
         self._held: list[bytes] = []
 
-    def take(self, raw: bytes) -> list[bytes]:
+    def take(self, raw: bytes) -> Iterator[bytes]:
         if self.bounds.expired():
             raise deadline_error(self.bounds, self.where)
-        pieces = self.decoder.feed(raw)
         if self.refusal:
-            # A refusal is held whole (it is small) so a reflected token can be scrubbed from it.
-            self._held.extend(pieces)
-            return []
-        return pieces
+            # A refusal is held whole (at most 64 KiB) so a reflected key can be scrubbed from it.
+            self._held.extend(self.decoder.feed(raw))
+            return
+        yield from self.decoder.feed(raw)
 
-    def end(self) -> list[bytes]:
-        pieces = self.decoder.finish()
+    def end(self) -> Iterator[bytes]:
         if not self.refusal:
-            return pieces
-        body = scrub_secret(b"".join(self._held + pieces), self.secret)
-        return [body] if body else []
+            yield from self.decoder.finish()
+            return
+        body = scrub_secret(b"".join([*self._held, *self.decoder.finish()]), self.secret)
+        if body:
+            yield body
 
     def timed_out(self, error: httpx.TimeoutException) -> Exception:
         return deadline_error(self.bounds, self.where) if self.bounds.expired() else error
