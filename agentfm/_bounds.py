@@ -206,6 +206,14 @@ class AnswerDecoder:
         self._decoded = 0
         self.done = False
 
+    def announce(self, content_length: str | None) -> None:
+        """Refuse at once an uncompressed success whose `Content-Length` is over the cap."""
+        if self._decompressor is not None or self._truncate or self._max_bytes is None:
+            return
+        if content_length is not None and content_length.strip().isdigit():
+            if int(content_length) > self._max_bytes:
+                raise self._too_large()
+
     def feed(self, raw: bytes) -> Iterator[bytes]:
         """The decoded pieces `raw` completes (none once `done`), decompressed one at a time as
         the caller takes them: a compressed chunk never expands in memory all at once."""
@@ -241,11 +249,7 @@ class AnswerDecoder:
             return
         if self._max_bytes is not None and self._decoded + len(piece) > self._max_bytes:
             if not self._truncate:
-                raise GatewayProtocolError(
-                    f"the gateway's answer is larger than the {self._max_bytes >> 10} KiB "
-                    "the SDK accepts for it",
-                    code="answer_too_large",
-                )
+                raise self._too_large()
             self.done = True
             yield piece[: self._max_bytes - self._decoded]
             self._decoded = self._max_bytes
@@ -262,6 +266,13 @@ class AnswerDecoder:
                 code="compression_bomb",
             )
         yield piece
+
+    def _too_large(self) -> GatewayProtocolError:
+        return GatewayProtocolError(
+            f"the gateway's answer is larger than the {(self._max_bytes or 0) >> 20} MiB the SDK "
+            "accepts for it",
+            code="answer_too_large",
+        )
 
     @staticmethod
     def _undecodable() -> GatewayProtocolError:

@@ -406,6 +406,7 @@ class _AnswerReading:
             max_bytes=MAX_ERROR_BODY_BYTES if self.refusal else bounds.max_answer_bytes,
             truncate=self.refusal,
         )
+        self.decoder.announce(response.headers.get("content-length"))
         # The body is decoded here, so httpx must not decode it again.
         response.headers.pop("content-encoding", None)
         self._held: list[bytes] = []

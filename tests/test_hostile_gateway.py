@@ -213,11 +213,23 @@ def _huge_listing(connection: socket.socket, request: ReceivedRequest) -> None:
     connection.sendall(b"}" + b" " * (72 - len(EMPTY_LISTING)))
 
 
-def test_an_answer_over_the_cap_is_refused(serve) -> None:
-    client = _client(serve(_huge_listing))
-    with pytest.raises(GatewayProtocolError) as raised:
-        client.workers.list()
-    assert raised.value.code == "answer_too_large"
+def _huge_chunked_listing(connection: socket.socket, request: ReceivedRequest) -> None:
+    # The same without a Content-Length: the cap is found while reading.
+    connection.sendall(head(200, {"Transfer-Encoding": "chunked"}) + chunk(EMPTY_LISTING[:-1]))
+    for _ in range(40):
+        connection.sendall(chunk(b" " * MIB))
+    connection.sendall(chunk(b"}") + b"0\r\n\r\n")
+
+
+@pytest.mark.parametrize(
+    "scenario", [_huge_listing, _huge_chunked_listing], ids=["content-length", "chunked"]
+)
+def test_an_answer_over_the_cap_is_refused(serve, scenario) -> None:
+    client = _client(serve(scenario))
+    peak, error = _peak_memory_of(client.workers.list)
+    assert isinstance(error, GatewayProtocolError)
+    assert error.code == "answer_too_large"
+    assert peak < 40 * MIB, f"peak {peak / MIB:.0f} MiB"
 
 
 def _gzip_bomb_listing() -> bytes:
@@ -346,7 +358,14 @@ def test_the_client_repr_hides_credentials_in_the_gateway_url() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["http://[::1", "http://exa\x00mple.com", "http://example.com/\r\nX: y", " http://x"]
+    "url",
+    [
+        "http://[::1",
+        "http://exa\x00mple.com",
+        "http://example.com/\r\nX: y",
+        "http://h/\x7f",
+        "http://host\u00a0name",
+    ],
 )
 def test_an_unusable_gateway_url_is_an_invalid_request(url: str) -> None:
     with pytest.raises(InvalidRequestError, match="gateway_url") as raised:
