@@ -292,6 +292,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on these peers; one `ScatterResult` per prompt, in submission order.
 
@@ -310,6 +311,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.collect(_scatter.iterate(self, spec))
 
@@ -327,6 +329,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on the online workers serving `model`; results in submission order.
 
@@ -347,6 +350,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.collect(_scatter.iterate(self, spec))
 
@@ -365,6 +369,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> Generator[tuple[int, ScatterResult], None, None]:
         """Run a batch; yield `(index, ScatterResult)` as each prompt finishes (any order).
 
@@ -389,6 +394,9 @@ class Tasks:
         `progress(done, failed, total)` is called after each prompt (`total`: None without
         `len(prompts)`). `artifact_timeout` is `run`'s: how long a task that announced files
         waits for its zip before the prompt fails with the answer kept (`ArtifactTimeoutError`).
+        `task_deadline` (seconds; default none) is `run`'s `deadline=` for each attempt: a task
+        still streaming then fails (`deadline_exceeded`) and is retried like any failure, so a
+        prompt takes at most `(max_retries + 1) * task_deadline` seconds of dispatch.
 
         Arguments are checked at once; the batch starts when iteration does. Leaving the loop
         early dispatches nothing more and waits for the tasks in flight.
@@ -408,6 +416,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.iterate(self, spec)
 
@@ -545,6 +554,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on these peers; results in submission order (see `Tasks.scatter`)."""
         from agentfm import _scatter
@@ -559,6 +569,7 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return await _scatter.collect_async(_scatter.aiterate(self, spec))
 
@@ -576,6 +587,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on the workers serving `model` (see `Tasks.scatter_by_model`)."""
         from agentfm import _scatter
@@ -592,6 +604,7 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return await _scatter.collect_async(_scatter.aiterate(self, spec))
 
@@ -610,6 +623,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> AsyncGenerator[tuple[int, ScatterResult], None]:
         """Run a batch; yield `(index, ScatterResult)` as each prompt finishes (see
         `Tasks.scatter_iter`). Iterate with `async for`, inside `contextlib.aclosing(...)` when you
@@ -630,5 +644,6 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.aiterate(self, spec)

@@ -74,6 +74,19 @@ def _json_answer(body: bytes, status: int = 200) -> Scenario:
     return scenario
 
 
+def _listing_of(peer_id: str) -> bytes:
+    worker = {
+        "peer_id": peer_id, "author": "a", "name": "w", "status": "AVAILABLE",
+        "hardware": "m (CPU: 8 Cores)", "description": "", "cpu_usage_pct": 1.0,
+        "ram_free_gb": 8.0, "current_tasks": 0, "max_tasks": 1, "has_gpu": False,
+        "gpu_used_gb": 0.0, "gpu_total_gb": 0.0, "gpu_usage_pct": 0.0, "honesty_score": 0.0,
+        "is_equivocator": False, "dispatch_allowed": True, "online": True,
+    }  # fmt: skip
+    return json.dumps(
+        {"agents": [worker], "online_count": 1, "offline_count": 0, "success": True}
+    ).encode()
+
+
 # --- bounded time -------------------------------------------------------------------------------
 
 
@@ -143,6 +156,23 @@ async def test_an_async_task_run_ends_at_its_deadline(serve) -> None:
             await client.tasks.run(worker_id=PEER, prompt="hi", deadline=1.0)
         assert time.monotonic() - started < 3.0
         assert raised.value.partial_text.startswith("tick")
+
+
+def test_scatter_bounds_each_attempt_with_task_deadline(serve) -> None:
+    def mesh(connection: socket.socket, request: ReceivedRequest) -> None:
+        if request.path.startswith("/api/workers"):
+            _json_answer(_listing_of(PEER))(connection, request)
+        else:
+            _dripping_task(connection, request)
+
+    client = _client(serve(mesh))
+    started = time.monotonic()
+    results = client.tasks.scatter(["hi"], peer_ids=[PEER], max_retries=0, task_deadline=1.0)
+    assert time.monotonic() - started < 3.0
+    assert results[0].status == "failed"
+    assert results[0].error_code == "deadline_exceeded"
+    with pytest.raises(InvalidRequestError, match="task_deadline"):
+        client.tasks.scatter(["hi"], peer_ids=[PEER], task_deadline=-1)
 
 
 def test_a_deadline_must_be_a_positive_number_of_seconds(serve) -> None:
@@ -424,16 +454,7 @@ def test_lone_surrogates_are_refused_naming_the_argument(serve) -> None:
 
 
 def test_a_scatter_prompt_with_a_lone_surrogate_fails_alone(serve) -> None:
-    worker = {
-        "peer_id": PEER, "author": "a", "name": "w", "status": "AVAILABLE",
-        "hardware": "m (CPU: 8 Cores)", "description": "", "cpu_usage_pct": 1.0,
-        "ram_free_gb": 8.0, "current_tasks": 0, "max_tasks": 1, "has_gpu": False,
-        "gpu_used_gb": 0.0, "gpu_total_gb": 0.0, "gpu_usage_pct": 0.0, "honesty_score": 0.0,
-        "is_equivocator": False, "dispatch_allowed": True, "online": True,
-    }  # fmt: skip
-    listing = json.dumps(
-        {"agents": [worker], "online_count": 1, "offline_count": 0, "success": True}
-    ).encode()
+    listing = _listing_of(PEER)
     gateway = serve(_json_answer(listing))
     results = _client(gateway).tasks.scatter(["bad \ud800"], peer_ids=[PEER], max_retries=0)
     assert results[0].status == "failed"
