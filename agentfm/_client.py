@@ -66,8 +66,10 @@ class AgentFMClient(ClientBase):
 
     ``api_key``: omitted reads ``AGENTFM_API_KEY``; ``None`` sends no token (and ignores the
     environment); a string is sent as ``Authorization: Bearer <key>``. ``timeout``: ``None`` is
-    30 s per phase, or seconds, or an ``httpx.Timeout``. ``retries``: extra attempts, only where
-    resending cannot dispatch a task twice. ``http_client``: your own ``httpx.Client`` (proxies,
+    30 s per phase, or seconds, or an ``httpx.Timeout``; a non-streamed call also ends within 4x
+    the largest phase (120 s by default, retries included), and its answer may decode to at most
+    32 MiB (agentfm/_bounds.py). ``retries``: extra attempts, only where resending cannot
+    dispatch a task twice. ``http_client``: your own ``httpx.Client`` (proxies,
     TLS, hooks) to send through; it is used, never modified, and not closed by this client.
     """
 
