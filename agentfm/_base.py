@@ -183,6 +183,12 @@ def protocol_error(error: Exception) -> GatewayProtocolError:
     )
 
 
+def _url_password(url: str) -> str | None:
+    """The password of `url`'s user info as it appears in the URL, if it has one."""
+    userinfo = httpx.URL(url).userinfo.decode("ascii", "replace")
+    return userinfo.partition(":")[2] or None
+
+
 class ClientBase:
     """Settings and identity of a client. `api_key` is read once: changing it later does nothing
     (as in 0.3.0 and the OpenAI SDK); derive a client with `with_options(api_key=...)` instead."""
@@ -191,6 +197,8 @@ class ClientBase:
         self._options = options
         self.api_key = options.api_key
         hide_secret_from_http_logs(options.api_key)
+        # httpx logs each request's full URL, user info included.
+        hide_secret_from_http_logs(_url_password(options.gateway_url))
 
     @property
     def gateway_url(self) -> str:

@@ -377,6 +377,17 @@ def test_a_reflected_key_is_kept_out_of_a_stream_refusal(serve) -> None:
     assert API_KEY not in str(raised.value)
 
 
+def test_a_password_in_the_gateway_url_is_kept_out_of_http_logs(
+    serve, caplog: pytest.LogCaptureFixture
+) -> None:
+    gateway = serve(_json_answer(EMPTY_LISTING))
+    url = gateway.url.replace("http://", "http://admin:hunter2@")
+    with caplog.at_level(logging.DEBUG):
+        AgentFMClient(url, api_key=None, retries=0).workers.list()
+    assert any("/api/workers" in record.getMessage() for record in caplog.records)
+    assert not [record for record in caplog.records if "hunter2" in record.getMessage()]
+
+
 def test_the_client_repr_hides_credentials_in_the_gateway_url() -> None:
     client = AgentFMClient("http://admin:hunter2@127.0.0.1:8080", api_key=None)
     assert "hunter2" not in repr(client)
