@@ -210,9 +210,9 @@ class AnswerDecoder:
         """Refuse at once an uncompressed success whose `Content-Length` is over the cap."""
         if self._decompressor is not None or self._truncate or self._max_bytes is None:
             return
-        if content_length is not None and content_length.strip().isdigit():
-            if int(content_length) > self._max_bytes:
-                raise self._too_large()
+        declared = (content_length or "").strip()
+        if declared.isdigit() and int(declared) > self._max_bytes:
+            raise self._too_large()
 
     def feed(self, raw: bytes) -> Iterator[bytes]:
         """The decoded pieces `raw` completes (none once `done`), decompressed one at a time as

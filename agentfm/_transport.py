@@ -435,7 +435,7 @@ class _AnswerReading:
 def _where(request: httpx.Request) -> str:
     from agentfm._errors import redact_url
 
-    return redact_url(request.url.copy_with(path="/"))
+    return redact_url(request.url.copy_with(path="/")).rstrip("/")
 
 
 class _BoundedBody(httpx.SyncByteStream):
