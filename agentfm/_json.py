@@ -9,7 +9,9 @@ its numbers are counts, scores and Unix times, so both are refused here before t
 * `parse_json` raises `ValueError` for anything that is not such a document (callers that skip
   bad input, e.g. one odd event frame or one bad checkpoint line, catch that);
 * `parse_gateway_json` raises `GatewayProtocolError` (code `unexpected_body`): use it for a
-  gateway answer (a 200 body, an error body, an SSE `data:` line).
+  gateway answer (a 200 body, an error body, an SSE `data:` line);
+* `loads_gateway_json` is the same with the answer named in the message and code `invalid_json`
+  (used for whole answers by agentfm/_errors.py and the OpenAI resources).
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ from typing import Any, NoReturn
 
 from agentfm.exceptions import GatewayProtocolError
 
-__all__ = ["MAX_JSON_DEPTH", "MAX_JSON_NUMBER_DIGITS", "parse_gateway_json", "parse_json"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_NUMBER_DIGITS",
+    "JSONTooDeepError",
+    "loads_gateway_json",
+    "parse_gateway_json",
+    "parse_json",
+]
 
 MAX_JSON_DEPTH = 64
 """Deepest nesting of arrays and objects accepted: 16 times the gateway's deepest answer."""
@@ -34,6 +43,10 @@ MAX_JSON_NUMBER_DIGITS = 100
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _STRING = re.compile(r'"[^"]*"')
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+class JSONTooDeepError(ValueError):
+    """The document nests arrays/objects deeper than `MAX_JSON_DEPTH`."""
 
 
 def _too_deep(text: str, limit: int) -> bool:
@@ -72,11 +85,11 @@ def parse_json(document: bytes | bytearray | str) -> Any:
     """
     text = document if isinstance(document, str) else document.decode("utf-8")
     if _too_deep(text, MAX_JSON_DEPTH):
-        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+        raise JSONTooDeepError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         return json.loads(text, parse_int=_bounded_int, parse_constant=_refuse_constant)
     except RecursionError:  # not reachable after the depth check; kept as a last line of defence
-        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+        raise JSONTooDeepError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
 
 
 def parse_gateway_json(document: bytes | bytearray | str, *, status: int | None = None) -> Any:
@@ -92,6 +105,19 @@ def parse_gateway_json(document: bytes | bytearray | str, *, status: int | None 
             code="unexpected_body",
             status=status,
         ) from None
+
+
+def loads_gateway_json(data: bytes | str, *, what: str) -> object:
+    """The JSON value of `data`; `what` names it in the error (e.g. "the /api/workers answer").
+
+    `GatewayProtocolError` (code `invalid_json`) for anything `parse_json` refuses.
+    """
+    try:
+        return parse_json(data)
+    except ValueError as error:
+        deep = isinstance(error, JSONTooDeepError)
+        reason = "is nested too deeply to parse" if deep else "is not valid JSON"
+        raise GatewayProtocolError(f"{what} {reason}", code="invalid_json") from None
 
 
 def _reason(error: ValueError) -> str:
