@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 from agentfm_gateway.api.health import get_health
-from agentfm_gateway.models import Health
+from agentfm_gateway.records import Health
 
 from agentfm._client import AgentFMClient
 from agentfm._errors import redact_url

@@ -7,7 +7,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.health import Health
 from ...types import Response
 
 
@@ -23,10 +22,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Health | str | None:
+) -> Any | str | None:
     if response.status_code == 200:
-        response_200 = Health.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 405:
@@ -41,7 +39,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Health | str]:
+) -> Response[Any | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -53,7 +51,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Health | str]:
+) -> Response[Any | str]:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -65,7 +63,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Health | str]
+        Response[Any | str]
     """
 
     kwargs = _get_kwargs()
@@ -80,7 +78,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Health | str | None:
+) -> Any | str | None:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -92,7 +90,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Health | str
+        Any | str
     """
 
     return sync_detailed(
@@ -103,7 +101,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Health | str]:
+) -> Response[Any | str]:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -115,7 +113,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Health | str]
+        Response[Any | str]
     """
 
     kwargs = _get_kwargs()
@@ -128,7 +126,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Health | str | None:
+) -> Any | str | None:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -140,7 +138,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Health | str
+        Any | str
     """
 
     return (

@@ -9,7 +9,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.inclusion_proof import InclusionProof
 from ...types import UNSET, Response
 
 
@@ -38,10 +37,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | InclusionProof | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = InclusionProof.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -87,7 +85,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | InclusionProof]:
+) -> Response[Any | ErrorEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,7 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     entry: str,
-) -> Response[ErrorEnvelope | InclusionProof]:
+) -> Response[Any | ErrorEnvelope]:
     """Merkle inclusion proof of an own-log entry
 
      RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
@@ -121,7 +119,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | InclusionProof]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -141,7 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     entry: str,
-) -> ErrorEnvelope | InclusionProof | None:
+) -> Any | ErrorEnvelope | None:
     """Merkle inclusion proof of an own-log entry
 
      RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
@@ -161,7 +159,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | InclusionProof
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -176,7 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     entry: str,
-) -> Response[ErrorEnvelope | InclusionProof]:
+) -> Response[Any | ErrorEnvelope]:
     """Merkle inclusion proof of an own-log entry
 
      RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
@@ -196,7 +194,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | InclusionProof]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -214,7 +212,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     entry: str,
-) -> ErrorEnvelope | InclusionProof | None:
+) -> Any | ErrorEnvelope | None:
     """Merkle inclusion proof of an own-log entry
 
      RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
@@ -234,7 +232,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | InclusionProof
+        Any | ErrorEnvelope
     """
 
     return (

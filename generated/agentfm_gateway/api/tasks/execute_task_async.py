@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.async_execute_request import AsyncExecuteRequest
-from ...models.async_task_ack import AsyncTaskAck
 from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
@@ -34,10 +33,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 202:
-        response_202 = AsyncTaskAck.from_dict(response.json())
-
+        response_202 = response.json()
         return response_202
 
     if response.status_code == 400:
@@ -79,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
@@ -113,7 +111,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AsyncTaskAck | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
@@ -152,7 +150,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AsyncTaskAck | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -165,7 +163,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
@@ -186,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AsyncTaskAck | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -202,7 +200,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
@@ -223,7 +221,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AsyncTaskAck | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return (

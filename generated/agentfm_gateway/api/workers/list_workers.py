@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.worker_list import WorkerList
 from ...types import UNSET, Response, Unset
 
 
@@ -34,10 +33,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | WorkerList | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 200:
-        response_200 = WorkerList.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 401:
@@ -62,7 +60,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | WorkerList | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,7 +73,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_offline: bool | Unset = False,
-) -> Response[ErrorEnvelope | WorkerList | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """List workers
 
      The live worker table (§5.3). Online workers come first, most recent telemetry first;
@@ -93,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | WorkerList | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -111,7 +109,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     include_offline: bool | Unset = False,
-) -> ErrorEnvelope | WorkerList | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """List workers
 
      The live worker table (§5.3). Online workers come first, most recent telemetry first;
@@ -129,7 +127,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | WorkerList | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -142,7 +140,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_offline: bool | Unset = False,
-) -> Response[ErrorEnvelope | WorkerList | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """List workers
 
      The live worker table (§5.3). Online workers come first, most recent telemetry first;
@@ -160,7 +158,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | WorkerList | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +174,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     include_offline: bool | Unset = False,
-) -> ErrorEnvelope | WorkerList | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """List workers
 
      The live worker table (§5.3). Online workers come first, most recent telemetry first;
@@ -194,7 +192,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | WorkerList | str
+        Any | ErrorEnvelope | str
     """
 
     return (
