@@ -33,11 +33,10 @@ from agentfm_gateway.api.workers import list_workers
 from agentfm_gateway.models import SelfCommentRequest, SignedCommentRequest
 
 from agentfm._comment_signing import BossSigningKey
-from agentfm._identifiers import comment_cid_for_text, is_comment_cid, is_peer_id
+from agentfm._identifiers import checked_libp2p_peer_id, comment_cid_for_text, is_comment_cid
 from agentfm.exceptions import (
     InvalidCidError,
     InvalidCommentError,
-    InvalidPeerIdError,
     InvalidRequestError,
     ProofVerificationError,
 )
@@ -67,17 +66,6 @@ MAX_COMMENT_TEXT_BYTES = 10240
 _ENTRY_HASH = re.compile(r"[0-9a-fA-F]{64}")
 
 # --- Checks before sending ----------------------------------------------------------------------
-
-
-def ledger_peer_id(peer_id: str) -> str:
-    """A peer id for a `/v1/peers/{id}` route, which decodes it (400 `bad_peer_id` otherwise,
-    section 5.12): so the SDK decodes it too, and refuses before sending. Task routes, by
-    contrast, take any non-empty string (`PeerID`): the gateway compares those as strings."""
-    if not isinstance(peer_id, str) or not is_peer_id(peer_id):
-        raise InvalidPeerIdError(
-            f"{peer_id!r} is not a libp2p peer id (e.g. 12D3KooW...)", code="invalid_peer_id"
-        )
-    return peer_id
 
 
 def checked_entry_hash(entry_hash: str) -> str:
@@ -279,12 +267,12 @@ class Peers:
 
         Any valid peer id answers, known or not (an unknown peer has honesty 0, no entries).
         """
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         return self._client._call(get_peer.sync_detailed, PeerSummary, id=peer)
 
     def reputation(self, peer_id: str) -> PeerReputation:
         """The peer's scores by dimension, rating count and equivocator flag."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         return self._client._call(get_peer_reputation.sync_detailed, PeerReputation, id=peer)
 
     def log(self, peer_id: str, *, limit: int = 50, offset: int = 0) -> PeerLog:
@@ -293,7 +281,7 @@ class Peers:
         `limit` 1-500 and `offset` 0-1,000,000 (the gateway would silently clamp other values).
         Iterate the result for its entries; `iter_log` walks the whole log.
         """
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         checked_page(limit, offset)
         page = self._client._call(
             get_peer_log.sync_detailed, PeerLog, id=peer, limit=limit, offset=offset
@@ -302,7 +290,7 @@ class Peers:
 
     def iter_log(self, peer_id: str, *, page_size: int = MAX_LOG_LIMIT) -> Iterator[LogEntry]:
         """Every entry about a peer, newest first, fetched page by page as iteration proceeds."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         walk = LogWalk(page_size)
         return self._walk(peer, walk)
 
@@ -317,7 +305,7 @@ class Peers:
         `comment`); others raise `EntryNotFoundError`. The gateway ignores `peer_id` and proves
         against its own log whatever it is; it is still checked to be a peer id.
         """
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         wanted = checked_entry_hash(entry_hash)
         proof = self._client._call(
             get_peer_proof.sync_detailed, InclusionProof, id=peer, entry=wanted
@@ -342,7 +330,7 @@ class Peers:
         as a paired Rating that feeds the peer's score. The receipt's `ledger_hash` is provable
         with `verify`. A receipt whose CID names other text raises `ProofVerificationError`.
         """
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         request = self_comment_request(text, rating, language)
         receipt = self._client._call(
             post_self_comment.sync_detailed, CommentReceipt, id=peer, body=request
@@ -364,7 +352,7 @@ class Peers:
         other rater with `NonSelfSubmitterError`); most callers want `comment`. The timestamp
         defaults to now. Needs the optional `cryptography` package.
         """
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         request = signed_comment_request(peer, text, language, signing_key, timestamp_unix_ns)
         receipt = self._client._call(
             submit_signed_comment.sync_detailed, CommentReceipt, id=peer, body=request
@@ -386,7 +374,7 @@ class Peers:
         way the text is checked to hash to `cid`. A body the gateway lacks may take it ~20 s to
         look for (author, then relay) before `CommentNotFoundError`.
         """
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         wanted = checked_cid(cid)
         if format == "json":
             body = self._client._call(
@@ -414,19 +402,19 @@ class AsyncPeers:
 
     async def get(self, peer_id: str) -> PeerSummary:
         """The gateway's card for a peer (see `Peers.get`)."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         return await self._client._call(get_peer.asyncio_detailed, PeerSummary, id=peer)
 
     async def reputation(self, peer_id: str) -> PeerReputation:
         """The peer's scores by dimension, rating count and equivocator flag."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         return await self._client._call(
             get_peer_reputation.asyncio_detailed, PeerReputation, id=peer
         )
 
     async def log(self, peer_id: str, *, limit: int = 50, offset: int = 0) -> PeerLog:
         """One page of the signed Ratings and Comments about a peer (see `Peers.log`)."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         checked_page(limit, offset)
         page = await self._client._call(
             get_peer_log.asyncio_detailed, PeerLog, id=peer, limit=limit, offset=offset
@@ -435,7 +423,7 @@ class AsyncPeers:
 
     def iter_log(self, peer_id: str, *, page_size: int = MAX_LOG_LIMIT) -> AsyncIterator[LogEntry]:
         """Every entry about a peer, newest first (`async for`; see `Peers.iter_log`)."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         walk = LogWalk(page_size)
         return self._walk(peer, walk)
 
@@ -446,7 +434,7 @@ class AsyncPeers:
 
     async def proof(self, peer_id: str, entry_hash: str) -> InclusionProof:
         """The inclusion proof of one entry of the gateway's own log (see `Peers.proof`)."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         wanted = checked_entry_hash(entry_hash)
         proof = await self._client._call(
             get_peer_proof.asyncio_detailed, InclusionProof, id=peer, entry=wanted
@@ -463,7 +451,7 @@ class AsyncPeers:
         self, peer_id: str, *, text: str, rating: float | None = None, language: str = "en"
     ) -> CommentReceipt:
         """Have the gateway sign and append a comment about a peer (see `Peers.comment`)."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         request = self_comment_request(text, rating, language)
         receipt = await self._client._call(
             post_self_comment.asyncio_detailed, CommentReceipt, id=peer, body=request
@@ -480,7 +468,7 @@ class AsyncPeers:
         timestamp_unix_ns: int | None = None,
     ) -> CommentReceipt:
         """Sign a comment with the gateway's own key and submit it (see `Peers.comment_signed`)."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         request = signed_comment_request(peer, text, language, signing_key, timestamp_unix_ns)
         receipt = await self._client._call(
             submit_signed_comment.asyncio_detailed, CommentReceipt, id=peer, body=request
@@ -499,7 +487,7 @@ class AsyncPeers:
         self, peer_id: str, cid: str, *, format: Literal["text", "json"] = "text"
     ) -> str | CommentBody:
         """A comment's text by CID, checked against it (see `Peers.comment_body`)."""
-        peer = ledger_peer_id(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         wanted = checked_cid(cid)
         if format == "json":
             body = await self._client._call(

@@ -216,9 +216,12 @@ def record_fields(
         default: str | None
         if name in needed:
             default = None
-        elif "default" in prop:
-            default = repr(prop["default"])
-            if prop["default"] is None and kind != "nullable":
+        elif "x-agentfm-default" in prop or "default" in prop:
+            # `x-agentfm-default`: the reader's default where the spec's `default` cannot say it
+            # (null for a property the gateway always sends as a string, as in 0.3.0's models).
+            stated = prop.get("x-agentfm-default", prop.get("default"))
+            default = repr(stated)
+            if stated is None and kind != "nullable":
                 annotation = f"{annotation} | None"
         elif "const" in prop:
             default = repr(prop["const"])
