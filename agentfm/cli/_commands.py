@@ -165,7 +165,9 @@ def _stream_task(
     files_incoming = False
     answer = _Answer(out)
     try:
-        for chunk in client.tasks.stream(worker_id=checked_libp2p_peer_id(args.peer), prompt=args.prompt, task_id=task_id):
+        for chunk in client.tasks.stream(
+            worker_id=checked_libp2p_peer_id(args.peer), prompt=args.prompt, task_id=task_id
+        ):
             if chunk.kind == "text":
                 answer.write(chunk.text)
             elif chunk.marker == FILES_INCOMING:

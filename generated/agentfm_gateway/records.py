@@ -327,7 +327,7 @@ class ChatCompletionChoice(Record):
 
     message: ChatMessage = dataclasses.field(default_factory=ChatMessage)
 
-    finish_reason: str = ""
+    finish_reason: str | None = None
     """Always `stop`."""
 
 
@@ -423,7 +423,7 @@ class TextCompletionChoice(Record):
     text: str = ""
     """The filtered worker output; ends with `\\n`."""
 
-    finish_reason: str = ""
+    finish_reason: str | None = None
     """Always `stop`."""
 
 

@@ -117,4 +117,3 @@ class LogEntryDerived:
     def rater_verified(self) -> bool:
         """The rater's own honesty is at least 0.1 (`rater_status` `verified`)."""
         return self.rater_status == "verified"
-

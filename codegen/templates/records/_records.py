@@ -29,7 +29,7 @@ import sys
 import types
 import typing
 from collections.abc import Iterable, Mapping
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any, ClassVar, TypeVar
 
 __all__ = ["FieldInfo", "Record", "RecordError", "parse_datetime"]
