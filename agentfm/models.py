@@ -107,7 +107,7 @@ class TaskChunk(Record):
     text: str = ""
     kind: Literal["text", "marker"] = "text"
     marker: str | None = None
-    """For markers, the sentinel's name: `FILES_INCOMING` or `NO_FILES` (their `text` is empty)."""
+    """For markers, the sentinel's name: `FILES_INCOMING` or `NO_FILES`."""
 
 
 @dataclasses.dataclass(kw_only=True)

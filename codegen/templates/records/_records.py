@@ -110,6 +110,18 @@ def _field_table(cls: type) -> tuple[tuple[str, Any, dataclasses.Field[Any]], ..
     return table
 
 
+# Per class: the JSON keys its fields read (anything else in an answer is kept as extra).
+_JSON_KEYS: dict[type, frozenset[str]] = {}
+
+
+def _json_keys(cls: type) -> frozenset[str]:
+    keys = _JSON_KEYS.get(cls)
+    if keys is None:
+        keys = frozenset(_json_key(field) for _, _, field in _field_table(cls))
+        _JSON_KEYS[cls] = keys
+    return keys
+
+
 class _ModelFields:
     """`Model.model_fields`: a dict of `FieldInfo` by name, on the class and on instances."""
 
@@ -268,7 +280,7 @@ class Record:
                 continue  # null where the field has no null: read as absent
             values[attribute] = _decode(annotation, value, f"{where}.{name}")
         record = cls(**values)
-        declared = {_json_key(field) for _, _, field in _field_table(cls)}
+        declared = _json_keys(cls)
         object.__setattr__(
             record, "_extra", {key: item for key, item in data.items() if key not in declared}
         )
