@@ -10,6 +10,9 @@ The bodies are built from the facts sheet's field lists: these are unit tests of
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -665,3 +668,37 @@ def test_any_non_empty_peer_id_reaches_the_gateway(peer: str) -> None:
         json.loads(request.content)["worker_id"] for request in gateway.requests if request.content
     ]
     assert sent == [peer, peer, peer]
+
+
+# --- a new gateway field is one spec edit -------------------------------------------------------
+
+
+@pytest.mark.timeout(300)
+def test_a_property_added_to_the_spec_becomes_a_defaulted_model_field(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    tools_python = root / ".tools" / "codegen" / "bin" / "python"
+    assert tools_python.exists(), "run `make setup` first: the pinned generator tools are missing"
+    spec = (root / "schema" / "openapi.yaml").read_text(encoding="utf-8")
+    anchor = (
+        "        peer_id:\n          type: string\n          description: The worker's peer id;"
+    )
+    assert spec.count(anchor) == 1
+    added = "        gpu_temp_c:\n          type: number\n          x-agentfm-since: '1.4.0'\n"
+    (tmp_path / "openapi.yaml").write_text(spec.replace(anchor, added + anchor), "utf-8")
+    render = [str(tools_python), str(root / "codegen" / "render.py")]
+    render += ["--write", str(tmp_path), "--spec", str(tmp_path / "openapi.yaml")]
+    subprocess.run(render, check=True, capture_output=True, timeout=300)
+    probe = (
+        "from agentfm_gateway.records import WorkerProfile as W\n"
+        "print(W.model_fields['gpu_temp_c'].default, W.model_validate({'peer_id': 'p'}).gpu_temp_c,"
+        " W.model_validate({'peer_id': 'p', 'gpu_temp_c': 61}).gpu_temp_c)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert completed.stdout.split() == ["None", "None", "61.0"]

@@ -24,7 +24,6 @@ import copy
 import dataclasses
 import datetime
 import json
-import re
 import sys
 import types
 import typing
@@ -32,7 +31,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any, ClassVar, TypeVar
 
-__all__ = ["FieldInfo", "Record", "RecordError", "parse_datetime"]
+from agentfm_gateway.types import parse_datetime
+
+__all__ = ["FieldInfo", "Record", "RecordError"]
 
 RecordT = TypeVar("RecordT", bound="Record")
 
@@ -53,22 +54,6 @@ def _shown(value: object) -> str:
     return (
         text if len(text) <= _MAX_SHOWN_VALUE_CHARS else text[: _MAX_SHOWN_VALUE_CHARS - 3] + "..."
     )
-
-
-_FRACTION = re.compile(r"(\.\d+)(?=[+-]\d{2}:\d{2}$|$)")
-
-
-def parse_datetime(value: str) -> datetime.datetime:
-    """An RFC 3339 timestamp as Go writes it: `Z` or an offset, 0 to 9 fractional digits.
-
-    Python 3.10's `fromisoformat` takes neither `Z` nor other than 3 or 6 digits, so both are
-    normalised first (the fraction to microseconds).
-    """
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    text = _FRACTION.sub(lambda match: match.group(1)[:7].ljust(7, "0"), text, count=1)
-    return datetime.datetime.fromisoformat(text)
 
 
 class FieldInfo:
