@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 
 import attrs
-from agentfm_gateway._derived import engine_from_hardware
 from agentfm_gateway._records import Record, RecordError
 from agentfm_gateway.records import (
     About,
@@ -62,7 +61,6 @@ __all__ = [
     "WorkerProfile",
     "WorkerTable",
     "WorkersResponse",
-    "engine_from_hardware",
 ]
 
 RecordT = TypeVar("RecordT", bound=Record)
