@@ -111,6 +111,8 @@ class _ModelFields:
     """`Model.model_fields`: a dict of `FieldInfo` by name, on the class and on instances."""
 
     def __get__(self, instance: object, owner: type) -> dict[str, FieldInfo]:
+        if not dataclasses.is_dataclass(owner):
+            return {}  # `Record` itself declares no fields
         return {name: FieldInfo(field, hint) for name, hint, field in _field_table(owner)}
 
 
