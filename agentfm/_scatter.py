@@ -41,6 +41,7 @@ import attrs
 from agentfm_gateway.api.workers import list_workers
 from agentfm_gateway.records import WorkersResponse
 
+from agentfm._bounds import checked_deadline
 from agentfm._scatter_checkpoint import Checkpoint
 from agentfm._scatter_scheduler import (
     Assignment,
@@ -153,6 +154,7 @@ class ScatterSpec:
     checkpoint: Path | None
     progress: ProgressCallback | None
     artifact_timeout: float
+    task_deadline: float | None = None
 
     @classmethod
     def create(
@@ -170,6 +172,7 @@ class ScatterSpec:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> ScatterSpec:
         """Check every argument now, before anything is sent (bad ones raise
         `InvalidRequestError`)."""
@@ -197,6 +200,7 @@ class ScatterSpec:
             checkpoint=_checkpoint_path(checkpoint),
             progress=progress,
             artifact_timeout=checked_timeout(artifact_timeout),
+            task_deadline=checked_deadline(task_deadline, "task_deadline"),
         )
 
     def select_peers(self, online: list[WorkerProfile]) -> tuple[list[str], str]:
@@ -443,6 +447,7 @@ def _attempt(
             worker_id=assignment.peer_id,
             prompt=assignment.prompt,
             artifact_timeout=spec.artifact_timeout,
+            deadline=spec.task_deadline,
         )
     except BaseException as error:  # reported as the attempt's outcome, never lost
         if not isinstance(error, AgentFMError):
@@ -530,6 +535,7 @@ async def _aattempt(
             worker_id=assignment.peer_id,
             prompt=assignment.prompt,
             artifact_timeout=spec.artifact_timeout,
+            deadline=spec.task_deadline,
         )
     except Exception as error:  # a cancelled attempt reports nothing: it stays unanswered
         if not isinstance(error, AgentFMError):
