@@ -268,9 +268,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger = _configure_logging(flag("log-format"), flag("log-level"))
 
     # Imported here so that `-h` and flag errors stay fast and need no server stack.
-    from agentfm.testing._auth import parse_api_keys
-    from agentfm.testing._mesh import MeshConfigError, load_mesh_file
-    from agentfm.testing._simulator import MeshSimulator
+    from agentfm.testing._extras import SimExtraMissingError, sim_extra_required
+
+    try:
+        with sim_extra_required(PROGRAM):
+            from agentfm.testing._auth import parse_api_keys
+            from agentfm.testing._mesh import MeshConfigError, load_mesh_file
+            from agentfm.testing._simulator import MeshSimulator
+    except SimExtraMissingError as missing:
+        print(missing, file=sys.stderr)
+        return 1
 
     try:
         keys = parse_api_keys(os.environ.get("AGENTFM_API_KEYS"))
