@@ -88,10 +88,10 @@ test-py310: tools
 	bash .ci/test-pythons 3.10
 
 docs: $(DOCS_STAMP)
-	$(DOCS_TOOLS)/bin/mkdocs build --strict --quiet --site-dir $(SITE)
+	NO_MKDOCS_2_WARNING=1 $(DOCS_TOOLS)/bin/mkdocs build --strict --quiet --site-dir $(SITE)
 
 docs-serve: $(DOCS_STAMP)
-	$(DOCS_TOOLS)/bin/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(DOCS_TOOLS)/bin/mkdocs serve
 
 demo: $(SDK_STAMP)
 	$(BIN)/python -m agentfm.demo
