@@ -16,7 +16,7 @@ DOCS_TOOLS := .tools/docs
 DOCS_STAMP := $(DOCS_TOOLS)/.installed
 SITE := .tools/site
 PIP_FLAGS := --quiet --disable-pip-version-check
-LINT_PATHS := $(wildcard agentfm tests bench codegen)
+LINT_PATHS := $(wildcard agentfm tests bench codegen examples)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup tools generate check-generated lint format typecheck test test-pythons test-py310 docs docs-serve demo record bench clean

@@ -155,9 +155,7 @@ DEFAULT_MESH: Mapping[str, Any] = {
             "cpu_cores": 16,
             "files": {
                 "translation.md": (
-                    "# Translation\n\n"
-                    "- de: Hallo, Netz.\n"
-                    "- fr: Bonjour, le maillage.\n"
+                    "# Translation\n\n- de: Hallo, Netz.\n- fr: Bonjour, le maillage.\n"
                 ),
             },
         },
