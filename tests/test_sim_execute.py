@@ -209,7 +209,9 @@ def test_capacity_refusal_is_a_200_line_without_sentinel(
             refused.body
             == "❌ ERROR: Worker is at max capacity (1/1). Try another worker.\n".encode()
         )
-        assert _metric(agentfm_mesh, 'agentfm_tasks_total{status="rejected"}') == 1
+        # The refusal stream ended cleanly: an ok task for the gateway (5.2).
+        assert _metric(agentfm_mesh, 'agentfm_tasks_total{status="ok"}') == 1
+        assert _metric(agentfm_mesh, 'agentfm_tasks_total{status="rejected"}') == 0
     # Leaving early releases the worker's slot.
     deadline = time.monotonic() + 5
     while agentfm_mesh.workers[0].current_tasks and time.monotonic() < deadline:

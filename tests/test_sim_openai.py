@@ -13,6 +13,7 @@ import pytest
 from conftest import SimProcess
 
 from agentfm.testing import MeshSimulator
+from agentfm.testing._output import TaskScript
 
 FAST = {"name": "fast", "engine": "llama3.2", "delay_seconds": 0.0, "max_tasks": 4}
 WRITER = {
@@ -361,6 +362,115 @@ def test_chat_stream_error_chunk(agentfm_mesh: MeshSimulator) -> None:
     }
     contents = [json.loads(frame)["choices"][0]["delta"]["content"] for frame in frames[:-2]]
     assert "" not in contents[1:]  # no empty stop chunk before the error chunk
+    # Everything the worker wrote before the break arrives first, its unfinished last line
+    # included (bufio.Scanner hands it out before it reports the error).
+    prompt = "user: q\n\nassistant:"
+    raw = _raw_output(agentfm_mesh, agentfm_mesh.workers[0].peer_id, prompt)
+    assert not raw.endswith(b"\n")  # the break fell inside a line
+    assert "".join(contents[1:]) == _filtered(raw)
+    assert contents[-1] == raw.rsplit(b"\n", 1)[1].decode() + "\n"
+
+
+def _scripted(monkeypatch: pytest.MonkeyPatch, reads: list[bytes], ending: str) -> None:
+    """Every task of the mesh relays exactly `reads`, then ends as `ending`."""
+
+    def script(**_: object) -> TaskScript:
+        return TaskScript(tuple(reads), ending)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("agentfm.testing._boss.task_script", script)
+
+
+def _streamed_text(mesh: MeshSimulator, route: str) -> list[str]:
+    if route == "chat":
+        body: dict[str, Any] = {"model": "fast", "messages": [{"content": "q"}], "stream": True}
+        frames = _frames(_chat(mesh, body))
+        return [json.loads(frame)["choices"][0]["delta"]["content"] for frame in frames[1:-1]]
+    body = {"model": "fast", "prompt": "q", "stream": True}
+    frames = _frames(httpx.post(mesh.url + "/v1/completions", json=body))
+    return [json.loads(frame)["choices"][0]["text"] for frame in frames[:-1]]
+
+
+@pytest.mark.agentfm_mesh(workers=[FAST])
+@pytest.mark.parametrize("route", ["chat", "text"])
+def test_lines_lose_their_trailing_carriage_returns(
+    agentfm_mesh: MeshSimulator, monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    # The gateway drops every trailing `\r` of a line (`a\r\r\n` arrives as `a\n`), also at the
+    # end of an unterminated last line; a `\r` inside a line stays.
+    reads = [b"a\r\r", b"\nb\r\nc\rd\n\r\n\n  [AGENTFM: x]\r\n", b"\n[AGENTFM: NO_FILES]\ne\r"]
+    _scripted(monkeypatch, reads, "sentinel")
+    assert _streamed_text(agentfm_mesh, route) == [
+        "a\n",
+        "b\n",
+        "c\rd\n",
+        "\n",
+        "\n",
+        "\n",
+        "e\n",
+        "",
+    ]
+
+
+@pytest.mark.agentfm_mesh(workers=[FAST])
+@pytest.mark.parametrize("route", ["chat", "text"])
+def test_a_broken_stream_first_delivers_its_unfinished_line(
+    agentfm_mesh: MeshSimulator, monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    # The break cuts a 3-byte character after 2 bytes: Go writes one U+FFFD per invalid byte.
+    _scripted(monkeypatch, [b"done\r\n", "caf\u00e9 \u65e5".encode()[:-1] + b"\r"], "dropped")
+    texts = _streamed_text(agentfm_mesh, route)
+    assert texts == [
+        "done\n",
+        "caf\u00e9 \ufffd\ufffd\n",
+        "\n[stream error: stream reset]\n",
+    ]
+
+
+@pytest.mark.agentfm_mesh(workers=[SLOW])
+def test_errors_name_the_model_exactly_as_sent(agentfm_mesh: MeshSimulator) -> None:
+    url = agentfm_mesh.url
+    for model in ("  nothing-like-this\t", "\x1c", "\u00a0no\u3000"):
+        for response in (
+            _chat(agentfm_mesh, {"model": model, "messages": [{"content": "q"}]}),
+            httpx.post(url + "/v1/completions", json={"model": model, "prompt": "q"}),
+        ):
+            message = _envelope(response, 404, "model_not_found")
+            assert message.startswith(f"model '{model}' not available on this mesh."), model
+    slow = agentfm_mesh.workers[0]
+    with httpx.stream(
+        "POST", url + "/api/execute", json={"worker_id": slow.peer_id, "prompt": "hold"}
+    ) as holding:
+        assert holding.status_code == 200
+        for model in (" slow ", "\tLLAMA3.2\u2003"):  # matched after trimming, named untrimmed
+            overloaded = _chat(agentfm_mesh, {"model": model, "messages": [{"content": "q"}]})
+            message = _envelope(overloaded, 503, "mesh_overloaded")
+            assert message == f"all workers matching model '{model}' are at capacity"
+
+
+@pytest.mark.agentfm_mesh(workers=[FAST])
+def test_blank_checks_use_go_whitespace(agentfm_mesh: MeshSimulator) -> None:
+    url = agentfm_mesh.url
+    go_blank = " \t\n\v\f\r\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+    separators = "\x1c\x1d\x1e\x1f"  # whitespace to Python's str.strip(), not to Go
+    for route, body in (
+        ("/v1/chat/completions", {"model": go_blank, "messages": [{"content": "q"}]}),
+        ("/v1/completions", {"model": go_blank, "prompt": "q"}),
+    ):
+        assert _envelope(httpx.post(url + route, json=body), 400, "model_required") == (
+            "field 'model' is required"
+        )
+    refused = httpx.post(url + "/v1/completions", json={"model": "fast", "prompt": go_blank})
+    assert _envelope(refused, 400, "prompt_required") == "field 'prompt' must not be empty"
+    # A model made of separators is a model name (no worker has it); a prompt made of them is
+    # dispatched.
+    for route, body in (
+        ("/v1/chat/completions", {"model": separators, "messages": [{"content": "q"}]}),
+        ("/v1/completions", {"model": separators, "prompt": "q"}),
+    ):
+        _envelope(httpx.post(url + route, json=body), 404, "model_not_found")
+    sent = httpx.post(url + "/v1/completions", json={"model": " fast\u3000", "prompt": separators})
+    assert sent.status_code == 200, sent.text
+    assert f"received: {separators}" in sent.json()["choices"][0]["text"]
 
 
 # --- text completions ------------------------------------------------------------------------

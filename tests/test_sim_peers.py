@@ -61,13 +61,59 @@ def test_suffix_routing_and_unknown_sub_resources(agentfm_mesh: MeshSimulator) -
     assert _error(_get(agentfm_mesh, "/v1/peers/nope"), 400, "bad_peer_id").startswith(
         "failed to parse peer ID"
     )
-    # The id is what remains after trimming prefix and suffix; `//` would be cleaned by the mux.
-    _error(_get(agentfm_mesh, "/v1/peers/reputation"), 400, "bad_peer_id")
+    # The id is the text between `/v1/peers/` and the suffix; `//` would be cleaned by the mux.
     _error(_get(agentfm_mesh, "/v1/peers/a/b/log"), 400, "bad_peer_id")
     posted = httpx.post(agentfm_mesh.url + f"/v1/peers/{alpha}")
     assert _error(posted, 405, "method_not_allowed") == "only GET supported"
     wrong = httpx.get(agentfm_mesh.url + f"/v1/peers/{alpha}/comments/self")
     assert _error(wrong, 405, "method_not_allowed") == "only POST supported"
+
+
+def test_a_suffix_with_no_id_before_it_is_a_missing_id(agentfm_mesh: MeshSimulator) -> None:
+    # The handler is chosen by suffix; its empty id is refused before any peer-id parsing, so
+    # the word "reputation" is never taken for an id.
+    for suffix in ("reputation", "log", "proof", "proof?entry=" + "ab" * 32):
+        response = _get(agentfm_mesh, f"/v1/peers/{suffix}")
+        assert _error(response, 400, "bad_request") == "missing peer_id in path", suffix
+    for suffix in ("comments", "comments/self"):
+        response = httpx.post(agentfm_mesh.url + f"/v1/peers/{suffix}", json={"text": "hi"})
+        message = _error(response, 400, "bad_request")
+        assert message == "missing subject peer_id in path", suffix
+    # The method check still comes first.
+    posted = httpx.post(agentfm_mesh.url + "/v1/peers/reputation")
+    assert _error(posted, 405, "method_not_allowed") == "only GET supported"
+    # A present id is still parsed.
+    assert _error(_get(agentfm_mesh, "/v1/peers/x/reputation"), 400, "bad_peer_id")
+
+
+def test_log_offset_is_an_unsigned_64_bit_value(agentfm_mesh: MeshSimulator) -> None:
+    alpha = agentfm_mesh.worker("alpha").peer_id
+    for index in range(3):
+        agentfm_mesh.ledger.append_rating(alpha, dimension="speed", score=0.1, context=f"t{index}")
+    offsets = {
+        # Huge but within uint64: clamped to one million, then to the entries available.
+        "18446744073709551615": 3,
+        "9223372036854775808": 3,
+        "1000001": 3,
+        "2": 2,
+        "007": 3,
+        # strconv.ParseUint refuses these (sign, space, past uint64, other digits): offset 0.
+        "18446744073709551616": 0,
+        "%2B2": 0,
+        "+2": 0,  # `+` in a query is a space
+        "-1": 0,
+        "-0": 0,
+        "1e2": 0,
+        "0x2": 0,
+        "1_0": 0,
+        "%D9%A3": 0,
+        "": 0,
+    }
+    for value, expected in offsets.items():
+        page = _get(agentfm_mesh, f"/v1/peers/{alpha}/log?offset={value}").json()
+        assert page["offset"] == expected, value
+        assert page["returned"] == 3 - expected, value
+        assert len(page["entries"]) == 3 - expected, value
 
 
 def test_summary(agentfm_mesh: MeshSimulator) -> None:

@@ -308,6 +308,34 @@ def test_relay_test_validation(
     assert wrong_method.content == b'{"ok":false,"error":"POST only"}\n'
 
 
+def test_relay_test_echoes_gos_json_errors(
+    agentfm_mesh: MeshSimulator, raw_http: Callable[..., RawResponse]
+) -> None:
+    cases = {
+        b"": "EOF",
+        b"[]": "json: cannot unmarshal array into Go value of type boss.relayTestReq",
+        b'{"multiaddr":7}': (
+            "json: cannot unmarshal number into Go struct field relayTestReq.multiaddr of type "
+            "string"
+        ),
+        b'{"multiaddr":tru}': "invalid character '}' in literal true (expecting 'e')",
+        b"{'multiaddr':1}": "invalid character '\\'' looking for beginning of object key string",
+        b'{"multiaddr":"a\x01"}': "invalid character '\\x01' in string literal",
+        b"\xc3\xa9": "invalid character '\u00c3' looking for beginning of value",
+        # The 4 KiB cap cuts the body: Go's decoder meets the end too early.
+        b'{"multiaddr":"' + b"a" * 5000 + b'"}': "unexpected EOF",
+    }
+    for body, message in cases.items():
+        response = _relay(agentfm_mesh, raw_http, body)
+        assert response.status == 400, body
+        assert json.loads(response.body) == {"ok": False, "error": f"invalid JSON: {message}"}
+    # Only Go's whitespace makes the field blank: \x1c is a (bad) multiaddr, U+3000 is blank.
+    separator = json.loads(_relay(agentfm_mesh, raw_http, b'{"multiaddr":"\\u001c"}').body)
+    assert separator["error"].startswith("invalid multiaddr: ")
+    blank = _relay(agentfm_mesh, raw_http, b'{"multiaddr":"\\u3000 "}')
+    assert (blank.status, json.loads(blank.body)["error"]) == (400, "field 'multiaddr' is required")
+
+
 def test_relay_replies_do_not_escape_html(
     agentfm_mesh: MeshSimulator, raw_http: Callable[..., RawResponse]
 ) -> None:

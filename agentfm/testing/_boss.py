@@ -344,18 +344,14 @@ class TaskRun:
             extra={"task_id": self.task_id, "worker": self.worker.peer_id, "ending": ending},
         )
         metrics = self.boss.metrics
-        if ending == "refused":
-            metrics.count_stream_error("task", "capacity_rejected")
-        elif ending == "dropped":
+        # A capacity refusal is counted by the worker process (its own stream-error counter);
+        # for the Boss it is a stream that ended cleanly.
+        if ending == "dropped":
             metrics.count_stream_error("task", "reset")
         if not self._counted:
-            return  # text completions are not counted (5.2)
-        if ending == "completed":
-            metrics.count_task("ok", time.monotonic() - self._started)
-        elif ending == "refused":
-            metrics.count_task("rejected")
-        else:
-            metrics.count_task("error")
+            return  # text completions, and async tasks (counted when their job returns)
+        status = "ok" if ending in ("completed", "refused") else "error"
+        metrics.count_task(status, time.monotonic() - self._started)
 
 
 def _utc_now() -> datetime:
@@ -506,7 +502,8 @@ class Boss:
         fault = worker.draw_fault()
         if fault == "unreachable":
             if counted:
-                self.metrics.count_task("error")
+                # Timed like every counted task; the simulated dial fails at once.
+                self.metrics.count_task("error", 0.0)
             raise WorkerUnreachable(
                 f"failed to dial {worker.peer_id}: all dials failed: context deadline exceeded"
             )

@@ -22,7 +22,13 @@ from agentfm.testing._boss import (
     WorkerStreamReset,
     WorkerUnreachable,
 )
-from agentfm.testing._godecode import FieldKind, GoJSONError, decode_go_object
+from agentfm.testing._godecode import (
+    FieldKind,
+    GoJSONError,
+    decode_go_object,
+    go_string,
+    go_trim_space,
+)
 from agentfm.testing._gowire import go_json
 from agentfm.testing._http import Reply, Request, StreamReply, envelope_reply, json_reply
 
@@ -134,7 +140,7 @@ def flatten_messages(messages: list[dict[str, str]]) -> str:
 
 def _select_worker(boss: Boss, model: str) -> SimulatedWorker | Reply:
     """The three-tier matcher of 5.10 over trust-permitted online workers."""
-    want = model.strip()
+    want = go_trim_space(model)
     tiers: tuple[list[tuple[SimulatedWorker, Telemetry]], ...] = ([], [], [])
     for worker, telemetry in boss.online_telemetry():
         if boss.trust_refusal(worker.peer_id) is not None:
@@ -150,7 +156,7 @@ def _select_worker(boss: Boss, model: str) -> SimulatedWorker | Reply:
         return envelope_reply(
             404,
             "model_not_found",
-            f"model '{want}' not available on this mesh. GET /v1/models lists the peer ids you "
+            f"model '{model}' not available on this mesh. GET /v1/models lists the peer ids you "
             "can pass as 'model'; agent names and engine strings are also accepted as routing "
             "shortcuts.",
         )
@@ -160,7 +166,7 @@ def _select_worker(boss: Boss, model: str) -> SimulatedWorker | Reply:
     ]
     if not available:
         return envelope_reply(
-            503, "mesh_overloaded", f"all workers matching model '{want}' are at capacity"
+            503, "mesh_overloaded", f"all workers matching model '{model}' are at capacity"
         )
 
     def load(row: tuple[SimulatedWorker, Telemetry]) -> tuple[float, float, int]:
@@ -174,9 +180,10 @@ def _select_worker(boss: Boss, model: str) -> SimulatedWorker | Reply:
 class SentinelLineFilter:
     """Split the worker stream into lines and drop `[AGENTFM:` lines (5.10 output processing).
 
-    Lines end at `\\n` (a trailing `\\r` is dropped); each kept line comes back with `\\n`. A
-    final line without a newline is kept at a clean end and lost on a stream error, as with
-    Go's bufio.Scanner.
+    Lines end at `\\n`; the gateway drops every carriage return at the end of a line (worker
+    output `x\\r\\r\\n` reaches the client as `x\\n`, where a bare bufio.ScanLines would keep one).
+    A final line without a newline is still a line, at a clean end and when the stream breaks
+    alike. Each kept line comes back with `\\n`.
     """
 
     def __init__(self) -> None:
@@ -195,11 +202,10 @@ class SentinelLineFilter:
 
     @staticmethod
     def _keep(line: bytes) -> str | None:
-        if line.endswith(b"\r"):
-            line = line[:-1]
+        line = line.rstrip(b"\r")
         if line.lstrip(b" \t").startswith(b"[AGENTFM:"):
             return None
-        return line.decode("utf-8", "replace") + "\n"
+        return go_string(line) + "\n"
 
 
 def _sse(payload: dict[str, Any]) -> bytes:
@@ -260,6 +266,9 @@ async def _stream_lines(
             for line in line_filter.feed(chunk):
                 yield _sse(make_chunk(line, None))
     except WorkerStreamReset as exc:
+        # The scanner hands out the unfinished last line before it reports the error.
+        for line in line_filter.finish():
+            yield _sse(make_chunk(line, None))
         yield _sse(make_chunk(f"\n[stream error: {exc}]\n", "stop"))
         yield _DONE
         return
@@ -280,7 +289,7 @@ async def handle_chat_completions(boss: Boss, request: Request) -> Reply | Strea
     except GoJSONError:
         return envelope_reply(400, "invalid_request_error", "invalid JSON payload")
     model: str = fields.get("model", "")
-    if not model.strip():
+    if not go_trim_space(model):
         return envelope_reply(400, "model_required", "field 'model' is required")
     messages: list[dict[str, str]] = fields.get("messages", [])
     if not messages:
@@ -346,7 +355,7 @@ async def handle_completions(boss: Boss, request: Request) -> Reply | StreamRepl
     except GoJSONError:
         return envelope_reply(400, "invalid_request_error", "invalid JSON payload")
     model: str = fields.get("model", "")
-    if not model.strip():
+    if not go_trim_space(model):
         return envelope_reply(400, "model_required", "field 'model' is required")
     prompt = fields.get("prompt")
     if prompt is None:
@@ -359,7 +368,7 @@ async def handle_completions(boss: Boss, request: Request) -> Reply | StreamRepl
         )
     if not isinstance(prompt, str):
         return envelope_reply(400, "unsupported_prompt_type", "field 'prompt' must be a string")
-    if not prompt.strip():
+    if not go_trim_space(prompt):
         return envelope_reply(400, "prompt_required", "field 'prompt' must not be empty")
     # Text completions are not counted in agentfm_tasks_total (5.2).
     dispatched = _dispatch(boss, model, prompt, counted=False)

@@ -33,6 +33,7 @@ LOG_MAX_LIMIT = 500
 LOG_MAX_OFFSET = 1_000_000
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _GO_INT = re.compile(r"[+-]?[0-9]+")
+_GO_UINT = re.compile(r"[0-9]+")
 _SIGNED_FIELDS: dict[str, FieldKind] = {
     "rater_peer_id": "string",
     "text": "string",
@@ -86,9 +87,14 @@ def _canonical(peer_id: str) -> str:
     return encode_base58btc(raw) if raw is not None else peer_id
 
 
-def _trim_suffix(text: str, suffix: str) -> str:
-    # Go's strings.TrimSuffix: `/v1/peers/reputation` leaves the id "reputation", not "".
-    return text[: -len(suffix)] if text.endswith(suffix) else text
+def _id_before(path: str, suffix: str) -> str:
+    """The text between `/v1/peers/` and `suffix` (which `path` ends with).
+
+    `/v1/peers/reputation` has no id before its suffix: the id is empty (refused as
+    `missing peer_id in path`), not the word "reputation".
+    """
+    between = path[len(PREFIX) - 1 : len(path) - len(suffix)]
+    return between[1:] if between.startswith("/") else between
 
 
 async def handle_peers(boss: Boss, request: Request) -> Reply:
@@ -96,15 +102,15 @@ async def handle_peers(boss: Boss, request: Request) -> Reply:
     path = request.path
     rest = path[len(PREFIX) :]
     if path.endswith("/reputation"):
-        return _reputation(boss, request, _trim_suffix(rest, "/reputation"))
+        return _reputation(boss, request, _id_before(path, "/reputation"))
     if path.endswith("/log"):
-        return _log(boss, request, _trim_suffix(rest, "/log"))
+        return _log(boss, request, _id_before(path, "/log"))
     if path.endswith("/proof"):
-        return _proof(boss, request)  # the {id} segment is ignored (5.12.4)
+        return _proof(boss, request, _id_before(path, "/proof"))
     if path.endswith("/comments/self"):
-        return await _self_comment(boss, request, _trim_suffix(rest, "/comments/self"))
+        return await _self_comment(boss, request, _id_before(path, "/comments/self"))
     if path.endswith("/comments"):
-        return await _signed_comment(boss, request, _trim_suffix(rest, "/comments"))
+        return await _signed_comment(boss, request, _id_before(path, "/comments"))
     if "/comments/" in path:
         return _comment_body(boss, request, path.split("/comments/", 1)[1])
     if rest and "/" not in rest:
@@ -203,6 +209,14 @@ def _go_atoi(text: str) -> int | None:
     return value if -(2**63) <= value < 2**63 else None
 
 
+def _go_parse_uint64(text: str) -> int | None:
+    """strconv.ParseUint(text, 10, 64): decimal digits only (no sign), within uint64."""
+    if not _GO_UINT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value < 2**64 else None
+
+
 def _log(boss: Boss, request: Request, peer_id: str) -> Reply:
     if request.method != "GET":
         return _only_get()
@@ -213,8 +227,8 @@ def _log(boss: Boss, request: Request, peer_id: str) -> Reply:
     if limit is None or limit <= 0:
         limit = LOG_DEFAULT_LIMIT
     limit = min(limit, LOG_MAX_LIMIT)
-    offset = _go_atoi(request.query("offset"))
-    offset = min(max(offset or 0, 0), LOG_MAX_OFFSET)
+    # Unsigned: a sign, a space or a value past uint64 is unparsable and means 0 (5.12.3).
+    offset = min(_go_parse_uint64(request.query("offset")) or 0, LOG_MAX_OFFSET)
     ledger = boss.ledger
     entries = ledger.entries_about(peer_id)
     # The reported offset is clamped to what exists (5.12.3).
@@ -255,9 +269,12 @@ def _log(boss: Boss, request: Request, peer_id: str) -> Reply:
 # --- 5.12.4 -------------------------------------------------------------------------------------
 
 
-def _proof(boss: Boss, request: Request) -> Reply:
+def _proof(boss: Boss, request: Request, peer_id: str) -> Reply:
     if request.method != "GET":
         return _only_get()
+    if not peer_id:
+        return envelope_reply(400, "bad_request", "missing peer_id in path")
+    # Otherwise the {id} segment is ignored: not parsed, not validated (5.12.4).
     entry = request.query("entry")
     if not entry:
         return envelope_reply(400, "bad_request", "missing entry query parameter")

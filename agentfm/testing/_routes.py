@@ -18,11 +18,12 @@ from agentfm._identifiers import is_peer_id, is_task_id
 from agentfm.testing._boss import (
     Boss,
     SimulatedWorker,
+    TaskRun,
     Telemetry,
     WorkerStreamReset,
     WorkerUnreachable,
 )
-from agentfm.testing._godecode import GoJSONError, decode_go_object
+from agentfm.testing._godecode import GoJSONError, decode_go_object, go_trim_space
 from agentfm.testing._gowire import go_time
 from agentfm.testing._http import (
     Reply,
@@ -218,25 +219,35 @@ def _append_feedback(boss: Boss, worker_id: str, fields: dict[str, Any]) -> None
         logger.warning("feedback not recorded", extra={"worker": worker_id, "error": str(exc)})
 
 
+def _counted_refusal(boss: Boss, started: float, reply: Reply) -> Reply:
+    """An /api/execute answer that dispatched nothing, counted and timed like any task (5.2):
+    a 404 (no such worker) or 403 (trust gate) as `rejected`, a 400 as `error`."""
+    status = "rejected" if reply.status in (403, 404) else "error"
+    boss.metrics.count_task(status, time.monotonic() - started)
+    return reply
+
+
 async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply:
     if request.method != "POST":
         return plain_reply(405, METHOD_NOT_ALLOWED)
+    # Past the method check every request is a task for agentfm_tasks_total (5.2).
+    started = time.monotonic()
     try:
         fields = decode_go_object(await request.body(EXECUTE_BODY_LIMIT), _EXECUTE_FIELDS)
     except GoJSONError:
-        return plain_reply(400, "Invalid JSON payload")
+        return _counted_refusal(boss, started, plain_reply(400, "Invalid JSON payload"))
     if not fields.get("worker_id"):
-        return plain_reply(400, "worker_id is required")
+        return _counted_refusal(boss, started, plain_reply(400, "worker_id is required"))
     prompt: str = fields.get("prompt", "")
     if not prompt:
-        return plain_reply(400, "prompt is required")
+        return _counted_refusal(boss, started, plain_reply(400, "prompt is required"))
     task_id: str = fields.get("task_id", "")
     if task_id and not is_task_id(task_id):
-        return plain_reply(400, "Invalid task_id format")
+        return _counted_refusal(boss, started, plain_reply(400, "Invalid task_id format"))
     worker, refusal = _dispatch_target(boss, fields)
     if worker is None:
         assert refusal is not None
-        return refusal
+        return _counted_refusal(boss, started, refusal)
     task_id = task_id or boss.mint_task_id()
     try:
         run = boss.dispatch(worker, prompt, task_id, counted=True)
@@ -264,11 +275,16 @@ async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply:
 async def _run_async_job(
     boss: Boss, worker: SimulatedWorker, prompt: str, task_id: str, webhook_url: str
 ) -> None:
-    """Dispatch, drain, wait for the zip, then the one webhook (5.5)."""
+    """Dispatch, drain, wait for the zip, then the one webhook (5.5).
+
+    The task is counted when the job returns, so its duration includes the artifact wait.
+    """
     config = boss.config
+    started = time.monotonic()
+    run: TaskRun | None = None
     try:
         try:
-            run = boss.dispatch(worker, prompt, task_id, counted=True)
+            run = boss.dispatch(worker, prompt, task_id, counted=False)
         except WorkerUnreachable as exc:
             logger.warning("async dispatch failed", extra={"task_id": task_id, "error": str(exc)})
             return
@@ -295,6 +311,9 @@ async def _run_async_job(
                 timeout_seconds=config.webhook_timeout_seconds,
             )
     finally:
+        # A refusal line is a clean end too: the job carried on like a completed task.
+        clean = run is not None and run.ending in ("completed", "refused")
+        boss.metrics.count_task("ok" if clean else "error", time.monotonic() - started)
         boss.release_async_slot()
 
 
@@ -354,7 +373,7 @@ async def handle_relay_test(boss: Boss, request: Request) -> Reply:
         )
     except GoJSONError as exc:
         return _relay_reply(400, ok=False, error=f"invalid JSON: {exc}")
-    text = fields.get("multiaddr", "").strip()
+    text = go_trim_space(fields.get("multiaddr", ""))
     if not text:
         return _relay_reply(400, ok=False, error="field 'multiaddr' is required")
     try:
