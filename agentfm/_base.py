@@ -54,12 +54,14 @@ def expect_parsed(response: Response[Any], expected: type[ParsedT]) -> ParsedT:
     return response.parsed
 
 
-# Sections 5.4, 5.10: the gateway reads at most 1 MiB of a request body and fails to parse the rest.
+# docs/reference/gateway-protocol.md §5.4, §5.10: the gateway reads at most 1 MiB of a request body
+# and fails to parse the rest.
 MAX_REQUEST_BYTES = 1 << 20
 
 
 def given(value: ValueT | Unset) -> ValueT | None:
-    """A field the gateway may omit (it omits empty strings, section 5): None when absent."""
+    """A field the gateway may omit (it omits empty strings, docs/reference/gateway-protocol.md §5):
+    None when absent."""
     return None if isinstance(value, Unset) or value == "" else value
 
 

@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncTasks", "Tasks", "artifact_manager"]
 
-# Section 5.4: a worker that refuses a task before running it says so in one line.
+# docs/reference/gateway-protocol.md §5.4: a worker that refuses a task before running it says so in
+# one line.
 _REFUSAL = re.compile(r"^❌ ERROR: (Worker is |Version mismatch)")
 
 
@@ -84,7 +85,8 @@ def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> Async
 
 
 def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> WorkerStreamError:
-    """The error for a 200 answer that ended without a completion sentinel (section 5.4)."""
+    """The error for a 200 answer that ended without a completion sentinel
+    (docs/reference/gateway-protocol.md §5.4)."""
     text = decoder.text
     if _REFUSAL.match(text):
         return WorkerStreamError(
@@ -136,7 +138,8 @@ class Tasks:
     profile is fetched first (one GET; plus `/v1/about` once per client, for the gateway's
     `reputation_floor`) and a refused worker raises `DispatchRefusedError` (code
     `dispatch_refused_locally`) before anything is sent: for the caller's demands and for the
-    gateway's own gate (equivocators, honesty below its floor; section 7) alike.
+    gateway's own gate (equivocators, honesty below its floor;
+    docs/reference/gateway-protocol.md §7) alike.
 
     Batches: `scatter(prompts, peer_ids=...)`, `scatter_by_model(prompts, model=...)` and
     `scatter_iter(...)` (results as they finish) run many prompts across many peers, never more
@@ -228,7 +231,8 @@ class Tasks:
     def _collect_artifacts(
         self, artifacts: ArtifactManager, decoder: TaskOutputDecoder, task_id: str, timeout: float
     ) -> list[Path]:
-        # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
+        # docs/reference/gateway-protocol.md §5.4/§6: only FILES_INCOMING announces a zip; a
+        # file-less task never waits.
         if not decoder.files_incoming:
             return []
         try:
@@ -475,7 +479,8 @@ class AsyncTasks:
     async def _collect_artifacts(
         self, artifacts: ArtifactManager, decoder: TaskOutputDecoder, task_id: str, timeout: float
     ) -> list[Path]:
-        # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
+        # docs/reference/gateway-protocol.md §5.4/§6: only FILES_INCOMING announces a zip; a
+        # file-less task never waits.
         if not decoder.files_incoming:
             return []
         try:

@@ -1,9 +1,9 @@
 """Wait for the artifact zips the gateway writes for tasks, and extract them safely.
 
-There is no HTTP download (gateway-protocol.md section 6): the gateway writes each task's zip on
-its own disk as `<gateway cwd>/agentfm_artifacts/<task_id>.zip`, first as `<task_id>.zip.part`
-and then renamed, so a `.zip` that exists is complete and a `.part` is never read. Only a client
-on the gateway's host can read it.
+There is no HTTP download (docs/reference/gateway-protocol.md §6): the gateway writes each task's
+zip on its own disk as `<gateway cwd>/agentfm_artifacts/<task_id>.zip`, first as
+`<task_id>.zip.part` and then renamed, so a `.zip` that exists is complete and a `.part` is never
+read. Only a client on the gateway's host can read it.
 
     manager = ArtifactManager("/srv/gateway/agentfm_artifacts")
     paths = manager.collect_for_task(task_id, timeout=60)   # list[Path], sorted, files only
@@ -60,7 +60,8 @@ __all__ = [
 
 logger = logging.getLogger("agentfm.artifacts")
 
-# Section 6: the gateway writes artifacts to `./agentfm_artifacts` under its working directory.
+# docs/reference/gateway-protocol.md §6: the gateway writes artifacts to `./agentfm_artifacts` under
+# its working directory.
 DEFAULT_WATCH_DIR = "agentfm_artifacts"
 EXTRACTED_SUBDIR = "extracted"
 DEFAULT_MAX_EXTRACT_BYTES = 1 << 30
@@ -71,8 +72,8 @@ DEFAULT_MAX_COMPRESSION_RATIO = 100.0
 RATIO_GRACE_BYTES = 1 << 20
 
 _COPY_CHUNK = 64 * 1024
-# The zip lands within milliseconds of the task's response ending (section 6): poll fast at
-# first, then back off.
+# The zip lands within milliseconds of the task's response ending
+# (docs/reference/gateway-protocol.md §6): poll fast at first, then back off.
 _FIRST_POLL_SECONDS = 0.01
 _MAX_POLL_SECONDS = 0.25
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -149,7 +150,8 @@ def _entry_parts(info: zipfile.ZipInfo, archive: Path) -> tuple[str, ...]:
             archive, f"entry {_shown(name)} has a NUL in its name", "artifact_unsafe_path"
         )
     if "\\" in name:
-        # The gateway writes `/` separators only (section 6); a backslash is a Windows path trick.
+        # The gateway writes `/` separators only (docs/reference/gateway-protocol.md §6); a
+        # backslash is a Windows path trick.
         raise _refusal(
             archive, f"entry {_shown(name)} contains a backslash", "artifact_unsafe_path"
         )
@@ -474,7 +476,8 @@ class ArtifactManager:
 
     @staticmethod
     def _zip_ready(zip_path: Path) -> bool:
-        # Only the renamed `.zip` counts: `.zip.part` is a transfer still running (section 6).
+        # Only the renamed `.zip` counts: `.zip.part` is a transfer still running
+        # (docs/reference/gateway-protocol.md §6).
         try:
             return zip_path.is_file()
         except OSError as error:

@@ -39,8 +39,8 @@
                                       missing, port held by another process, the child exited, or
                                       no /health within `startup_timeout` (.log_file .exit_code)
 
-`code` is the gateway's envelope code where it sent one (section 3.3 of the protocol facts), and
-otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_not_found`,
+`code` is the gateway's envelope code where it sent one (docs/reference/gateway-protocol.md §3.3),
+and otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_not_found`,
 `dispatch_refused`, `stream_incomplete`) or the local failure (e.g. `connection_error`).
 """
 

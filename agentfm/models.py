@@ -54,7 +54,7 @@ class PeerID(str):
 
 
 # `hardware` on /api/workers is `<engine> (CPU: <n> Cores)` or `<engine> (GPU VRAM: <u>/<t> GB)`
-# (gateway-protocol.md 5.3); it is the only place that route names the engine.
+# (docs/reference/gateway-protocol.md §5.3); it is the only place that route names the engine.
 _HARDWARE = re.compile(r"^(?P<engine>.*) \((?:CPU: (?P<cores>\d+) Cores|GPU VRAM: [^)]*)\)$", re.S)
 
 
@@ -177,18 +177,19 @@ class ScatterResult:
         }
 
 
-# --- The trust layer (gateway-protocol.md 5.3, 5.8, 5.12) ---------------------------------------
+# --- The trust layer (docs/reference/gateway-protocol.md §5.3, §5.8, §5.12) -----------------------
 #
 # Timestamps are aware datetimes exactly as the gateway wrote them: most in the Boss host's local
-# zone (section 2), `PeerReputation.last_updated` and `TreeHead.signed_at` in UTC. Compare them
-# freely; call `.astimezone()` to show them in yours.
+# zone (docs/reference/gateway-protocol.md §2), `PeerReputation.last_updated` and
+# `TreeHead.signed_at` in UTC. Compare them freely; call `.astimezone()` to show them in yours.
 
 
 @attrs.frozen(kw_only=True)
 class RaterSummary:
     """How many distinct peers rated a peer, split by whether the rater itself is trusted.
 
-    A rater is verified when its own honesty score is at least 0.1 (section 5.12.1).
+    A rater is verified when its own honesty score is at least 0.1
+    (docs/reference/gateway-protocol.md §5.12.1).
     """
 
     verified_raters_count: int
@@ -197,12 +198,13 @@ class RaterSummary:
 
 @attrs.frozen(kw_only=True)
 class PeerSummary:
-    """`peers.get(peer_id)`: the gateway's card for one peer (section 5.12.1).
+    """`peers.get(peer_id)`: the gateway's card for one peer
+    (docs/reference/gateway-protocol.md §5.12.1).
 
     The live fields (`author`, `description`, `last_seen`, `advertised_*`) are present only while
     the peer is online. `dispatch_allowed` is the gateway's own preview of its trust gate and
     covers only the equivocator check: a peer below the gateway's reputation floor still shows
-    `True` here and is refused at dispatch (section 7).
+    `True` here and is refused at dispatch (docs/reference/gateway-protocol.md §7).
     """
 
     peer_id: str
@@ -227,7 +229,8 @@ class PeerSummary:
 
 @attrs.frozen(kw_only=True)
 class PeerReputation:
-    """`peers.reputation(peer_id)`: the peer's EigenTrust scores by dimension (section 5.12.2)."""
+    """`peers.reputation(peer_id)`: the peer's EigenTrust scores by dimension
+    (docs/reference/gateway-protocol.md §5.12.2)."""
 
     peer_id: str
     scores: dict[str, float]
@@ -249,7 +252,8 @@ class PeerReputation:
 
 @attrs.frozen(kw_only=True)
 class LogEntry:
-    """One signed Rating or Comment about a peer, as `/v1/peers/{id}/log` shows it (5.12.3).
+    """One signed Rating or Comment about a peer, as `/v1/peers/{id}/log` shows it
+    (docs/reference/gateway-protocol.md §5.12.3).
 
     `entry_hash` is the entry's RFC 6962 leaf hash in the *rater's* log: provable with
     `peers.proof` only when the rater is the gateway itself. The gateway does not expose the
@@ -291,7 +295,7 @@ class PeerLog:
     """One page of `peers.log(...)`: the entries, newest first, and where the page sits.
 
     Iterating a `PeerLog` iterates its entries. `offset` is the gateway's effective offset, which
-    it reports clamped to the number of entries it has (5.12.3).
+    it reports clamped to the number of entries it has (docs/reference/gateway-protocol.md §5.12.3).
     """
 
     subject: str
@@ -309,7 +313,8 @@ class PeerLog:
 
 @attrs.frozen(kw_only=True)
 class TreeHead:
-    """The current signed head of the gateway's own log (5.12.4).
+    """The current signed head of the gateway's own log
+    (docs/reference/gateway-protocol.md §5.12.4).
 
     The gateway does not expose the head's signature or signer, so nothing here is checked
     against a key; `witness_count` is always 0 with gateway 1.3.0.
@@ -323,7 +328,8 @@ class TreeHead:
 
 @attrs.frozen(kw_only=True)
 class InclusionProof:
-    """`peers.proof(...)`: an RFC 6962 audit path from one entry to the log's head (5.12.4).
+    """`peers.proof(...)`: an RFC 6962 audit path from one entry to the log's head
+    (docs/reference/gateway-protocol.md §5.12.4).
 
     `entry_hash` is the hash the caller asked about, not the gateway's echo of it; check the
     proof with `agentfm.verify_proof(proof)`.
@@ -338,7 +344,8 @@ class InclusionProof:
 
 @attrs.frozen(kw_only=True)
 class CommentReceipt:
-    """The gateway's receipt for a comment it appended to its own log (5.12.5, 5.12.6).
+    """The gateway's receipt for a comment it appended to its own log
+    (docs/reference/gateway-protocol.md §5.12.5, §5.12.6).
 
     `cid` names the text (`peers.comment_body`); `ledger_hash` is the new entry, provable with
     `peers.verify(peer_id, ledger_hash)`.
@@ -350,7 +357,8 @@ class CommentReceipt:
 
 @attrs.frozen(kw_only=True)
 class CommentBody:
-    """`peers.comment_body(..., format="json")`: a comment's text by CID (5.12.7).
+    """`peers.comment_body(..., format="json")`: a comment's text by CID
+    (docs/reference/gateway-protocol.md §5.12.7).
 
     `language` is what the gateway reports, which is always `en` whatever the comment was
     written in; the stored language is on the comment's `LogEntry`.
@@ -363,7 +371,8 @@ class CommentBody:
 
 @attrs.frozen(kw_only=True)
 class WorkerOnlineEvent:
-    """A peer's telemetry was accepted while it was not in the live table (section 5.8)."""
+    """A peer's telemetry was accepted while it was not in the live table
+    (docs/reference/gateway-protocol.md §5.8)."""
 
     name: ClassVar[str] = "worker_online"
     peer_id: str
@@ -373,7 +382,8 @@ class WorkerOnlineEvent:
 
 @attrs.frozen(kw_only=True)
 class WorkerOfflineEvent:
-    """The gateway evicted a peer from its live table (section 5.8; detected within ~20 s)."""
+    """The gateway evicted a peer from its live table (docs/reference/gateway-protocol.md §5.8;
+    detected within ~20 s)."""
 
     name: ClassVar[str] = "worker_offline"
     peer_id: str

@@ -7,7 +7,7 @@ verify a delivery inside your own web framework.
     with WebhookReceiver(port=8000, callback=on_done, secret="shared-secret") as rx:
         client.tasks.submit_async(worker_id=peer, prompt="...", webhook_url=rx.url)
 
-What the gateway sends (gateway-protocol.md section 5.5): one `POST` per completed task, no
+What the gateway sends (docs/reference/gateway-protocol.md §5.5): one `POST` per completed task, no
 retries, `Content-Type: application/json`, the body
 `{"status":"completed","task_id":"task_...","worker_id":"..."}`, and, when the gateway has
 `AGENTFM_WEBHOOK_SECRET`, the header `X-AgentFM-Signature` (on the wire `X-Agentfm-Signature`)
@@ -81,7 +81,8 @@ Secret = str | bytes
 
 def _secret_bytes(secret: Secret) -> bytes:
     if isinstance(secret, str):
-        secret = secret.encode("utf-8")  # Go signs with the secret string's bytes (5.5)
+        # Go signs with the secret string's bytes (docs/reference/gateway-protocol.md §5.5)
+        secret = secret.encode("utf-8")
     if not isinstance(secret, bytes) or not secret:
         raise InvalidRequestError(
             "the webhook secret must be a non-empty str or bytes (None accepts unsigned calls)",

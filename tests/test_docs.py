@@ -90,9 +90,7 @@ def test_every_citation_names_a_shipped_page_and_an_existing_section(path: Path)
     assert not unresolved, f"{path.name} cites sections that do not exist:\n" + "\n".join(
         unresolved
     )
-    assert not stray, f"{path.name} cites sections without naming the page:\n" + "\n".join(
-        stray
-    )
+    assert not stray, f"{path.name} cites sections without naming the page:\n" + "\n".join(stray)
 
 
 def test_the_check_finds_a_missing_section_and_a_page_that_does_not_ship() -> None:

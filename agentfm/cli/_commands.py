@@ -138,8 +138,9 @@ class _Answer:
 
 
 def chat(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
-    # `--peer` is a peer id, checked here: the route would also take a name (5.10), but a name
-    # is not a verifiable identity and the flag says peer.
+    # `--peer` is a peer id, checked here: the route would also take a name
+    # (docs/reference/gateway-protocol.md §5.10), but a name is not a verifiable identity and the
+    # flag says peer.
     peer = PeerID(args.peer)
     messages = [{"role": "user", "content": args.prompt}]
     answer = _Answer(out)
@@ -180,7 +181,8 @@ def run(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
     task_id = new_task_id()
     # Checked before dispatch, so a bad setting does not cost a task.
     artifacts = artifact_manager(client.artifacts_dir, args.artifact_timeout)
-    # Sections 5.4 and 6: only FILES_INCOMING announces a zip; a file-less task never waits.
+    # docs/reference/gateway-protocol.md §5.4 and §6: only FILES_INCOMING announces a zip; a
+    # file-less task never waits.
     if _stream_task(client, args, out, task_id):
         for path in artifacts.collect_for_task(task_id, args.artifact_timeout):
             out.line(f"artifact: {path}")

@@ -1,9 +1,9 @@
 """`AgentFMRoutingWarning`: said once per process when an OpenAI call names a worker loosely.
 
-The gateway's model matcher (gateway-protocol.md 5.10) accepts any string as `model`: a peer id
-pins one worker, while an agent name or an engine picks whichever peer advertises it, and any
-peer can advertise any name. That is allowed, so it is a warning, not an error, and repeating it
-on every call would only be noise.
+The gateway's model matcher (docs/reference/gateway-protocol.md §5.10) accepts any string as
+`model`: a peer id pins one worker, while an agent name or an engine picks whichever peer advertises
+it, and any peer can advertise any name. That is allowed, so it is a warning, not an error, and
+repeating it on every call would only be noise.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def warn_unless_peer_id(model: str, *, stacklevel: int) -> None:
     """Warn (the first time in this process only) when `model` is not a libp2p peer id.
 
     Every libp2p text form counts as a peer id (`12D3KooW...`, `Qm...`, CIDv1 `bafz...`). The
-    gateway trims `model` before matching (5.10), so surrounding spaces do not matter here either.
-    `stacklevel` is counted from the caller of this function.
+    gateway trims `model` before matching (docs/reference/gateway-protocol.md §5.10), so surrounding
+    spaces do not matter here either. `stacklevel` is counted from the caller of this function.
     """
     global _warned
     if is_peer_id(model.strip()):

@@ -1,4 +1,5 @@
-"""The typed answers of the gateway's OpenAI-compatible routes (gateway-protocol.md 5.9-5.11).
+"""The typed answers of the gateway's OpenAI-compatible routes
+(docs/reference/gateway-protocol.md §5.9-§5.11).
 
 Attribute access follows the official `openai` package (`resp.choices[0].message.content`,
 `chunk.choices[0].delta.content`), plus AgentFM's own fields (`chunk.agentfm_peer_id`,
@@ -123,7 +124,8 @@ class _Fields:
 
 @attrs.frozen(kw_only=True)
 class Usage:
-    """Token counts. The gateway does not count tokens: always present, always zeros (5.10)."""
+    """Token counts. The gateway does not count tokens: always present, always zeros
+    (docs/reference/gateway-protocol.md §5.10)."""
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -209,7 +211,8 @@ class ChatCompletion:
 @attrs.frozen(kw_only=True)
 class ChoiceDelta:
     """What one chunk adds. The gateway always sends both keys: `role` is `assistant` on the
-    first chunk and `""` after it; `content` is `""` on the first and the last chunk (5.10)."""
+    first chunk and `""` after it; `content` is `""` on the first and the last chunk
+    (docs/reference/gateway-protocol.md §5.10)."""
 
     role: str
     content: str
@@ -244,7 +247,8 @@ class ChatCompletionChunk:
 
     `id` and `created` are the same on every chunk of a stream. `agentfm_peer_id` is the worker
     the gateway chose and `agentfm_task_id` names its artifact zip,
-    `agentfm_artifacts/<task_id>.zip` (section 6): the only place either is exposed.
+    `agentfm_artifacts/<task_id>.zip` (docs/reference/gateway-protocol.md §6): the only place either
+    is exposed.
     """
 
     id: str
@@ -336,7 +340,8 @@ class TextCompletionChunkChoice:
 class TextCompletionChunk:
     """One streamed piece of a text completion (`object` = `text_completion`).
 
-    Unlike chat chunks these carry no `agentfm_peer_id` / `agentfm_task_id` (5.11).
+    Unlike chat chunks these carry no `agentfm_peer_id` / `agentfm_task_id`
+    (docs/reference/gateway-protocol.md §5.11).
     """
 
     id: str
@@ -365,10 +370,11 @@ class ModelEntry:
     """One online worker as an OpenAI model; `id` (its peer id) is the value to send as `model`.
 
     Fields the gateway omits when empty are None. `agentfm_engine` is the worker's model/engine
-    string. `agentfm_dispatch_allowed` reflects only the equivocator check (5.9): a worker below
-    the reputation floor is listed as allowed but never chosen. `agentfm_last_seen` is declared
-    by the gateway but never sent (kept for gateways that will). `raw` is the entry as received,
-    including keys this SDK does not know yet.
+    string. `agentfm_dispatch_allowed` reflects only the equivocator check
+    (docs/reference/gateway-protocol.md §5.9): a worker below the reputation floor is listed as
+    allowed but never chosen. `agentfm_last_seen` is declared by the gateway but never sent (kept
+    for gateways that will). `raw` is the entry as received, including keys this SDK does not know
+    yet.
     """
 
     id: str

@@ -1,7 +1,8 @@
 """The simulator's ASGI application: Go ServeMux routing plus the gateway's middleware.
 
-Plain ASGI rather than a framework router, because the mux semantics (section 2) and the gate
-order of wrapped routes (section 4.2: CORS headers, OPTIONS, Origin, bearer auth, then the
+Plain ASGI rather than a framework router, because the mux semantics
+(docs/reference/gateway-protocol.md §2) and the gate order of wrapped routes
+(docs/reference/gateway-protocol.md §4.2: CORS headers, OPTIONS, Origin, bearer auth, then the
 handler's own method check) must be reproduced exactly. Which wrapper a route gets is table 4.1.
 """
 
@@ -54,7 +55,7 @@ Handler = Callable[[Boss, Request], Awaitable[Reply | StreamReply]]
 CORS_HEADERS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-    # Authorization is not listed upstream either (section 4.2).
+    # Authorization is not listed upstream either (docs/reference/gateway-protocol.md §4.2).
     ("Access-Control-Allow-Headers", "Content-Type"),
 ]
 
@@ -144,7 +145,7 @@ class GatewayApp:
         return reply
 
     async def _gated(self, route: Route, request: Request) -> Reply | StreamReply:
-        """Steps 2-5 of section 4.2 for a CORS-wrapped route."""
+        """Steps 2-5 of docs/reference/gateway-protocol.md §4.2 for a CORS-wrapped route."""
         boss = self.boss
         if request.method == "OPTIONS":
             return Reply(200)

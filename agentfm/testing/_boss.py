@@ -1,9 +1,10 @@
 """The simulated Boss: its live worker table, task dispatch to simulated workers, and artifacts.
 
 This is the state every route reads: which workers are online (the "live telemetry table" of
-gateway-protocol.md 8.1) and what their telemetry says, the trust gate (section 7), task runs
-with the worker's capacity check, faults and output (sections 5.4 and 8.2), artifact zips and
-sidecars (section 6), metrics and events. HTTP lives in the route modules.
+docs/reference/gateway-protocol.md §8.1) and what their telemetry says, the trust gate
+(docs/reference/gateway-protocol.md §7), task runs with the worker's capacity check, faults and
+output (docs/reference/gateway-protocol.md §5.4 and §8.2), artifact zips and sidecars
+(docs/reference/gateway-protocol.md §6), metrics and events. HTTP lives in the route modules.
 
 Threading: routes run on the server's event loop; `MeshSimulator` changes workers from the
 caller's thread. All shared state sits behind one lock, and events are published thread-safely.
@@ -55,7 +56,7 @@ __all__ = [
 
 logger = logging.getLogger("agentfm.sim")
 
-# Section 8.1: a worker publishes telemetry about every 3 s.
+# docs/reference/gateway-protocol.md §8.1: a worker publishes telemetry about every 3 s.
 TELEMETRY_PERIOD_SECONDS = 3.0
 # Extra CPU load a running task adds to a simulated worker's telemetry.
 CPU_PER_TASK_PCT = 30.0
@@ -71,8 +72,9 @@ class WorkerStreamReset(Exception):
 
 @dataclass(frozen=True)
 class BossConfig:
-    """Gateway settings that come from flags and environment (sections 1.1 and 1.2), plus the
-    simulator's test knobs (heartbeat, async artifact wait and cap)."""
+    """Gateway settings that come from flags and environment
+    (docs/reference/gateway-protocol.md §1.1 and §1.2), plus the simulator's test knobs (heartbeat,
+    async artifact wait and cap)."""
 
     api_keys: tuple[str, ...] = ()
     reputation_floor: float = -0.5
@@ -88,7 +90,8 @@ class BossConfig:
 
 @dataclass(frozen=True)
 class Telemetry:
-    """One telemetry pulse as the Boss stores it (section 8.1), with the time it arrived."""
+    """One telemetry pulse as the Boss stores it (docs/reference/gateway-protocol.md §8.1), with the
+    time it arrived."""
 
     peer_id: str
     cpu_cores: int
@@ -112,7 +115,8 @@ class Telemetry:
 
     @property
     def hardware(self) -> str:
-        """`<model> (CPU: <cores> Cores)` or `<model> (GPU VRAM: <used>/<total> GB)` (5.3)."""
+        """`<model> (CPU: <cores> Cores)` or `<model> (GPU VRAM: <used>/<total> GB)`
+        (docs/reference/gateway-protocol.md §5.3)."""
         if self.has_gpu:
             return f"{self.model} (GPU VRAM: {self.gpu_used_gb:.1f}/{self.gpu_total_gb:.1f} GB)"
         return f"{self.model} (CPU: {self.cpu_cores} Cores)"
@@ -382,7 +386,8 @@ class Boss:
         self.created_monotonic = time.monotonic()
         self._workers: dict[str, SimulatedWorker] = {}
         self._next_index = 0
-        # Last telemetry of peers seen online in this process, kept after they go offline (5.3).
+        # Last telemetry of peers seen online in this process, kept after they go offline
+        # (docs/reference/gateway-protocol.md §5.3).
         self._last_telemetry: dict[str, Telemetry] = {}
         self.async_in_flight = 0
         self.async_jobs: set[asyncio.Task[None]] = set()
@@ -472,7 +477,7 @@ class Boss:
         with self.lock:
             return self._last_telemetry.get(peer_id)
 
-    # --- trust gate (section 7) -------------------------------------------------------------
+    # --- trust gate (docs/reference/gateway-protocol.md §7) ---------------------------------------
 
     def trust_refusal(self, peer_id: str) -> str | None:
         """The refusal reason of the trust gate, or None when dispatch is allowed."""
@@ -486,17 +491,19 @@ class Boss:
 
     @staticmethod
     def mint_task_id() -> str:
-        """A server-minted task id: `task_` + 24 lowercase hex (section 2.1)."""
+        """A server-minted task id: `task_` + 24 lowercase hex
+        (docs/reference/gateway-protocol.md §2.1)."""
         return new_task_id()
 
     def dispatch(
         self, worker: SimulatedWorker, prompt: str, task_id: str, *, counted: bool
     ) -> TaskRun:
-        """Dial the worker and hand it the task (section 8.2).
+        """Dial the worker and hand it the task (docs/reference/gateway-protocol.md §8.2).
 
-        Writes the sidecar first (it exists even for tasks that never ran, section 6). Raises
-        WorkerUnreachable when the dial fails. The worker then checks its capacity before
-        reading the task: a full worker answers with the refusal line and no sentinel.
+        Writes the sidecar first (it exists even for tasks that never ran,
+        docs/reference/gateway-protocol.md §6). Raises WorkerUnreachable when the dial fails. The
+        worker then checks its capacity before reading the task: a full worker answers with the
+        refusal line and no sentinel.
         """
         self.write_sidecar(worker, task_id)
         fault = worker.draw_fault()
@@ -543,7 +550,7 @@ class Boss:
         with self.lock:
             worker.current_tasks = max(0, worker.current_tasks - 1)
 
-    # --- artifacts (section 6) --------------------------------------------------------------
+    # --- artifacts (docs/reference/gateway-protocol.md §6) ----------------------------------------
 
     def artifact_path(self, task_id: str) -> Path:
         return self.artifacts_dir / f"{task_id}.zip"
@@ -602,7 +609,7 @@ class Boss:
 
 def _walk_order(files: Iterable[str]) -> list[str]:
     """Zip entries in the worker's filepath.Walk order: each directory (with a trailing `/`)
-    before its contents, names sorted within a directory (section 6)."""
+    before its contents, names sorted within a directory (docs/reference/gateway-protocol.md §6)."""
     tree: dict[str, Any] = {}
     for name in files:
         node = tree

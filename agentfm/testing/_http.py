@@ -178,7 +178,7 @@ async def send_reply(send: Send, receive: Receive, reply: Reply | StreamReply) -
 def plain_reply(
     status: int, message: str, *, headers: list[tuple[str, str]] | None = None
 ) -> Reply:
-    """Go's http.Error (section 3.1) as a Reply."""
+    """Go's http.Error (docs/reference/gateway-protocol.md §3.1) as a Reply."""
     reply = from_starlette(plain_text_response(status, message))
     reply.add_headers(headers or [])
     return reply
@@ -187,7 +187,7 @@ def plain_reply(
 def envelope_reply(
     status: int, code: str, message: str, *, headers: list[tuple[str, str]] | None = None
 ) -> Reply:
-    """The OpenAI-style error envelope (section 3.2) as a Reply."""
+    """The OpenAI-style error envelope (docs/reference/gateway-protocol.md §3.2) as a Reply."""
     reply = from_starlette(envelope_response(status, code, message))
     reply.add_headers(headers or [])
     return reply

@@ -1,9 +1,9 @@
 """The OpenAI-compatible routes: `/v1/models`, `/v1/chat/completions`, `/v1/completions`.
 
-Gateway-protocol.md 5.9-5.11: request validation and its envelope codes, prompt flattening, the
-three-tier model matcher over trust-permitted online workers, line filtering of the worker's
-stream (sentinel lines dropped, `\\n` after every kept line), and the exact JSON and SSE shapes.
-These routes dispatch real simulated tasks, so capacity, artifacts and sidecars behave as on
+docs/reference/gateway-protocol.md §5.9-§5.11: request validation and its envelope codes, prompt
+flattening, the three-tier model matcher over trust-permitted online workers, line filtering of the
+worker's stream (sentinel lines dropped, `\\n` after every kept line), and the exact JSON and SSE
+shapes. These routes dispatch real simulated tasks, so capacity, artifacts and sidecars behave as on
 `/api/execute`.
 """
 
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 BODY_LIMIT = 1 << 20
-# Non-streaming replies keep at most this much output (5.10).
+# Non-streaming replies keep at most this much output (docs/reference/gateway-protocol.md §5.10).
 NON_STREAMING_OUTPUT_CAP = 16 << 20
 _CHAT_FIELDS: dict[str, FieldKind] = {"model": "string", "messages": "messages", "stream": "bool"}
 _TEXT_FIELDS: dict[str, FieldKind] = {"model": "string", "prompt": "any", "stream": "bool"}
@@ -64,7 +64,8 @@ def _fold_equal(left: str, right: str) -> bool:
 
 
 def _description(telemetry: Telemetry) -> str:
-    """`<agent name> · <engine> — <agent description>`, empty parts left out (5.9)."""
+    """`<agent name> · <engine> — <agent description>`, empty parts left out
+    (docs/reference/gateway-protocol.md §5.9)."""
     head = " · ".join(part for part in (telemetry.agent_name, telemetry.model) if part)
     if telemetry.agent_desc:
         return f"{head} — {telemetry.agent_desc}" if head else telemetry.agent_desc
@@ -120,7 +121,7 @@ async def handle_models(boss: Boss, request: Request) -> Reply:
     if request.method != "GET":
         return envelope_reply(405, "method_not_allowed", "GET only")
     created = int(time.time())
-    # Every online worker, trust-filtered or not (5.9).
+    # Every online worker, trust-filtered or not (docs/reference/gateway-protocol.md §5.9).
     data = [model_entry(boss, telemetry, created) for _, telemetry in boss.online_telemetry()]
     return json_reply({"object": "list", "data": data})
 
@@ -144,7 +145,9 @@ def _select_worker(boss: Boss, model: str) -> SimulatedWorker | Reply:
     tiers: tuple[list[tuple[SimulatedWorker, Telemetry]], ...] = ([], [], [])
     for worker, telemetry in boss.online_telemetry():
         if boss.trust_refusal(worker.peer_id) is not None:
-            continue  # refused peers are invisible to routing: 404, never 403 (section 7)
+            # refused peers are invisible to routing: 404, never 403
+            # (docs/reference/gateway-protocol.md §7)
+            continue
         if telemetry.peer_id == want:
             tiers[0].append((worker, telemetry))
         elif _fold_equal(telemetry.agent_name, want):
@@ -370,7 +373,8 @@ async def handle_completions(boss: Boss, request: Request) -> Reply | StreamRepl
         return envelope_reply(400, "unsupported_prompt_type", "field 'prompt' must be a string")
     if not go_trim_space(prompt):
         return envelope_reply(400, "prompt_required", "field 'prompt' must not be empty")
-    # Text completions are not counted in agentfm_tasks_total (5.2).
+    # Text completions are not counted in agentfm_tasks_total
+    # (docs/reference/gateway-protocol.md §5.2).
     dispatched = _dispatch(boss, model, prompt, counted=False)
     if isinstance(dispatched, Reply):
         return dispatched

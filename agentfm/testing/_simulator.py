@@ -232,7 +232,7 @@ class MeshSimulator:
                 access_log=False,
                 server_header=False,
                 date_header=False,
-                # Go's IdleTimeout (section 2).
+                # Go's IdleTimeout (docs/reference/gateway-protocol.md §2).
                 timeout_keep_alive=120,
                 timeout_graceful_shutdown=math.ceil(self._shutdown_grace),
             )
@@ -319,7 +319,8 @@ class MeshSimulator:
 
     @property
     def artifacts_dir(self) -> Path:
-        """Where task zips and sidecars land (`<workdir>/agentfm_artifacts`, section 6)."""
+        """Where task zips and sidecars land (`<workdir>/agentfm_artifacts`,
+        docs/reference/gateway-protocol.md §6)."""
         return self._boss.artifacts_dir
 
     @property

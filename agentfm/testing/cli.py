@@ -2,8 +2,10 @@
 
 Flags follow Go's `flag` package (`-name value`, `-name=value`, `--name value`, `--name=value`;
 parsing stops at the first non-flag argument or `--`), with the real binary's names and defaults
-(gateway-protocol.md 1.1) and the same environment variables (1.2), public-bind guard (1.3),
-banner and readiness (1.4). Simulator-only flags start with `-sim-`:
+(docs/reference/gateway-protocol.md §1.1) and the same environment variables
+(docs/reference/gateway-protocol.md §1.2), public-bind guard
+(docs/reference/gateway-protocol.md §1.3), banner and readiness
+(docs/reference/gateway-protocol.md §1.4). Simulator-only flags start with `-sim-`:
 
     -sim-mesh FILE                 mesh description (JSON); default: the demo mesh
     -sim-seed N                    RNG seed (overrides the mesh file's)
@@ -164,7 +166,7 @@ def usage() -> str:
     return "\n".join(lines)
 
 
-# --- logging: slog-like lines on stdout (section 1.1) ------------------------------------------
+# --- logging: slog-like lines on stdout (docs/reference/gateway-protocol.md §1.1) -----------------
 
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -222,7 +224,8 @@ def _configure_logging(log_format: str, log_level: str) -> logging.Logger:
 
 
 def is_loopback_bind(bind: str) -> bool:
-    """Section 1.3: "", localhost, 127.0.0.1, ::1 (trimmed, any case) or a loopback literal."""
+    """docs/reference/gateway-protocol.md §1.3: "", localhost, 127.0.0.1, ::1 (trimmed, any case) or
+    a loopback literal."""
     host = bind.strip().lower()
     if host in ("", "localhost", "127.0.0.1", "::1"):
         return True
@@ -318,7 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             heartbeat_seconds=go_parse_float(flag("sim-heartbeat")),
             async_artifact_wait_seconds=go_parse_float(flag("sim-async-artifact-wait")),
             async_capacity=go_parse_int(flag("sim-async-capacity")),
-            # Section 1.4 shutdown: 10 s for HTTP, then up to 30 s for async tasks and webhooks.
+            # docs/reference/gateway-protocol.md §1.4 shutdown: 10 s for HTTP, then up to 30 s for
+            # async tasks and webhooks.
             shutdown_grace_seconds=10.0,
             async_drain_seconds=30.0,
         )
@@ -326,7 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.error(f"startup failed: {exc}")
         return 1
 
-    # The banner comes just before the listen call, so it shows even when the bind fails (1.4).
+    # The banner comes just before the listen call, so it shows even when the bind fails
+    # (docs/reference/gateway-protocol.md §1.4).
     address = _join_host_port(bind, flag("apiport"))
     _print(f" SUCCESS  AgentFM API Gateway listening on http://{address}")
     if keys:

@@ -15,7 +15,7 @@ from agentfm_gateway._payload_decoding import _decode_dataclass
 
 @dataclass(frozen=True, kw_only=True)
 class WebhookPayload:
-    """Body of the `taskCompleted` webhook (§5.5): compact JSON, alphabetical keys, no trailing
+    """Body of the `taskCompleted` webhook (docs/reference/gateway-protocol.md §5.5): compact JSON, alphabetical keys, no trailing
     newline.
     """
 
@@ -39,7 +39,7 @@ class WebhookPayload:
 
 @dataclass(frozen=True, kw_only=True)
 class WorkerOnlineEvent:
-    """Payload of the `worker_online` event on `/v1/events` (§5.8)."""
+    """Payload of the `worker_online` event on `/v1/events` (docs/reference/gateway-protocol.md §5.8)."""
 
     agent_name: str
     """The worker's agent name."""
@@ -61,7 +61,7 @@ class WorkerOnlineEvent:
 
 @dataclass(frozen=True, kw_only=True)
 class WorkerOfflineEvent:
-    """Payload of the `worker_offline` event on `/v1/events` (§5.8)."""
+    """Payload of the `worker_offline` event on `/v1/events` (docs/reference/gateway-protocol.md §5.8)."""
 
     peer_id: str
     """The evicted worker's peer id."""
@@ -138,7 +138,7 @@ class ChatCompletionChunkChoice:
 
 @dataclass(frozen=True, kw_only=True)
 class TextCompletionChunk:
-    """One `data:` frame of a streamed text completion (§5.11). Unlike chat chunks it carries
+    """One `data:` frame of a streamed text completion (docs/reference/gateway-protocol.md §5.11). Unlike chat chunks it carries
     no `agentfm_peer_id` / `agentfm_task_id`.
     """
 
@@ -163,7 +163,7 @@ class TextCompletionChunk:
 
 @dataclass(frozen=True, kw_only=True)
 class ChatCompletionChunk:
-    """One `data:` frame of a streamed chat completion (§5.10). `id` and `created` are the
+    """One `data:` frame of a streamed chat completion (docs/reference/gateway-protocol.md §5.10). `id` and `created` are the
     same on every chunk.
     """
 

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="About")
 
 @_attrs_define
 class About:
-    """Reply of `GET /v1/about` (§5.7); every key is always present.
+    """Reply of `GET /v1/about` (docs/reference/gateway-protocol.md §5.7); every key is always present.
 
     Attributes:
         boss_peer_id (str): This gateway's peer id (stable per working directory); the rater of its own ledger entries.

@@ -24,7 +24,7 @@ T = TypeVar("T", bound="ChatCompletion")
 
 @_attrs_define
 class ChatCompletion:
-    """Non-streaming chat reply (§5.10).
+    """Non-streaming chat reply (docs/reference/gateway-protocol.md §5.10).
 
     Attributes:
         id (str): `chatcmpl-` + 24 hex.

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="CommentBody")
 
 @_attrs_define
 class CommentBody:
-    """Reply of `GET /v1/peers/{id}/comments/{cid}.json` (§5.12.7).
+    """Reply of `GET /v1/peers/{id}/comments/{cid}.json` (docs/reference/gateway-protocol.md §5.12.7).
 
     Attributes:
         cid (str): The CID as written in the path (either hex case).

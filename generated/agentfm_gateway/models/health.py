@@ -13,7 +13,7 @@ T = TypeVar("T", bound="Health")
 
 @_attrs_define
 class Health:
-    """Liveness of the gateway (§5.1).
+    """Liveness of the gateway (docs/reference/gateway-protocol.md §5.1).
 
     Attributes:
         online_workers (int): Workers in the live telemetry table (the online entries of `/api/workers`).

@@ -17,7 +17,7 @@ T = TypeVar("T", bound="InclusionProof")
 
 @_attrs_define
 class InclusionProof:
-    """Reply of `GET /v1/peers/{id}/proof` (§5.12.4).
+    """Reply of `GET /v1/peers/{id}/proof` (docs/reference/gateway-protocol.md §5.12.4).
 
     Attributes:
         entry_hash (str): The `entry` query value echoed verbatim; already the leaf hash.

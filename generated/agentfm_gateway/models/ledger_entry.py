@@ -16,7 +16,8 @@ T = TypeVar("T", bound="LedgerEntry")
 
 @_attrs_define
 class LedgerEntry:
-    """A Rating or Comment about the subject (§5.12.3). Signature, previous hash, timestamp,
+    """A Rating or Comment about the subject (docs/reference/gateway-protocol.md §5.12.3). Signature, previous hash,
+    timestamp,
     attached rating and subject bytes are not exposed.
 
         Attributes:

@@ -20,7 +20,8 @@ T = TypeVar("T", bound="ModelEntry")
 
 @_attrs_define
 class ModelEntry:
-    """One online worker as an OpenAI model (§5.9). `id` is the value to send as `model`.
+    """One online worker as an OpenAI model (docs/reference/gateway-protocol.md §5.9). `id` is the value to send as
+    `model`.
     (`agentfm_last_seen` is declared upstream but never populated, so it never appears.)
 
         Attributes:

@@ -23,7 +23,7 @@ T = TypeVar("T", bound="ModelList")
 
 @_attrs_define
 class ModelList:
-    """Reply of `GET /v1/models` (§5.9).
+    """Reply of `GET /v1/models` (docs/reference/gateway-protocol.md §5.9).
 
     Attributes:
         object_ (Literal['list']):

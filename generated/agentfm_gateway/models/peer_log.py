@@ -17,7 +17,7 @@ T = TypeVar("T", bound="PeerLog")
 
 @_attrs_define
 class PeerLog:
-    """Reply of `GET /v1/peers/{id}/log` (§5.12.3).
+    """Reply of `GET /v1/peers/{id}/log` (docs/reference/gateway-protocol.md §5.12.3).
 
     Attributes:
         subject (str): The path segment as given.

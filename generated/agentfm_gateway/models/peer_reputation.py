@@ -20,7 +20,7 @@ T = TypeVar("T", bound="PeerReputation")
 
 @_attrs_define
 class PeerReputation:
-    """Reply of `GET /v1/peers/{id}/reputation` (§5.12.2).
+    """Reply of `GET /v1/peers/{id}/reputation` (docs/reference/gateway-protocol.md §5.12.2).
 
     Attributes:
         peer_id (str): The path segment as given.

@@ -20,27 +20,28 @@ T = TypeVar("T", bound="PeerSummary")
 
 @_attrs_define
 class PeerSummary:
-    """Reply of `GET /v1/peers/{id}` (§5.12.1). Live fields are present only while the peer is online.
+    """Reply of `GET /v1/peers/{id}` (docs/reference/gateway-protocol.md §5.12.1). Live fields are present only while the
+    peer is online.
 
-    Attributes:
-        peer_id (str): The path segment as given.
-        agent_name (str): Agent name; `""` unless online.
-        online (bool): In the live telemetry table.
-        honesty_score (float):
-        is_equivocator (bool):
-        dispatch_allowed (bool): Equivocator check only, as `dispatch_allowed` on `/api/workers`.
-        entries_count (int): Ledger entries (Ratings and Comments) about the peer, own log and inbox.
-        rater_summary (RaterSummary): Distinct raters of the peer; a rater is verified when its own honesty score is ≥
-            0.1.
-        author (str | Unset): Omitted when empty (always when offline).
-        description (str | Unset): Omitted when empty (always when offline).
-        last_seen (datetime.datetime | Unset): Last telemetry time (local zone); omitted unless online.
-        dispatch_refuse_reason (str | Unset): Omitted when empty; the only value is `peer_is_equivocator`.
-        last_entry_at (datetime.datetime | Unset): Newest entry's received/inserted time (local zone); omitted when
-            there are no entries.
-        advertised_image_ref (str | Unset): Omitted when empty (always when offline).
-        advertised_image_digest (str | Unset): Omitted when empty (always when offline).
-        advertised_capability (str | Unset): Omitted when empty (always when offline).
+        Attributes:
+            peer_id (str): The path segment as given.
+            agent_name (str): Agent name; `""` unless online.
+            online (bool): In the live telemetry table.
+            honesty_score (float):
+            is_equivocator (bool):
+            dispatch_allowed (bool): Equivocator check only, as `dispatch_allowed` on `/api/workers`.
+            entries_count (int): Ledger entries (Ratings and Comments) about the peer, own log and inbox.
+            rater_summary (RaterSummary): Distinct raters of the peer; a rater is verified when its own honesty score is ≥
+                0.1.
+            author (str | Unset): Omitted when empty (always when offline).
+            description (str | Unset): Omitted when empty (always when offline).
+            last_seen (datetime.datetime | Unset): Last telemetry time (local zone); omitted unless online.
+            dispatch_refuse_reason (str | Unset): Omitted when empty; the only value is `peer_is_equivocator`.
+            last_entry_at (datetime.datetime | Unset): Newest entry's received/inserted time (local zone); omitted when
+                there are no entries.
+            advertised_image_ref (str | Unset): Omitted when empty (always when offline).
+            advertised_image_digest (str | Unset): Omitted when empty (always when offline).
+            advertised_capability (str | Unset): Omitted when empty (always when offline).
     """
 
     peer_id: str

@@ -24,7 +24,7 @@ T = TypeVar("T", bound="TextCompletion")
 
 @_attrs_define
 class TextCompletion:
-    """Non-streaming text completion reply (§5.11).
+    """Non-streaming text completion reply (docs/reference/gateway-protocol.md §5.11).
 
     Attributes:
         id (str): `cmpl-` + 24 hex.

@@ -16,7 +16,7 @@ T = TypeVar("T", bound="Worker")
 
 @_attrs_define
 class Worker:
-    """One worker as `/api/workers` reports it (§5.3). The engine/model is only inside
+    """One worker as `/api/workers` reports it (docs/reference/gateway-protocol.md §5.3). The engine/model is only inside
     `hardware`. Offline entries come from the ledger and carry stale or empty live fields.
 
         Attributes:

@@ -17,7 +17,7 @@ T = TypeVar("T", bound="WorkerList")
 
 @_attrs_define
 class WorkerList:
-    """Reply of `GET /api/workers` (§5.3).
+    """Reply of `GET /api/workers` (docs/reference/gateway-protocol.md §5.3).
 
     Attributes:
         agents (list[Worker]): Online workers first (most recent telemetry first), then offline peers. Never null.

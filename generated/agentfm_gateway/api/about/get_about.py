@@ -67,7 +67,8 @@ def sync_detailed(
 ) -> Response[About | ErrorEnvelope | str]:
     """About this gateway
 
-     Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
+     Identity, relay connection, trust floor, own-ledger size, version and uptime
+    (docs/reference/gateway-protocol.md §5.7).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -92,7 +93,8 @@ def sync(
 ) -> About | ErrorEnvelope | str | None:
     """About this gateway
 
-     Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
+     Identity, relay connection, trust floor, own-ledger size, version and uptime
+    (docs/reference/gateway-protocol.md §5.7).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -113,7 +115,8 @@ async def asyncio_detailed(
 ) -> Response[About | ErrorEnvelope | str]:
     """About this gateway
 
-     Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
+     Identity, relay connection, trust floor, own-ledger size, version and uptime
+    (docs/reference/gateway-protocol.md §5.7).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,7 +139,8 @@ async def asyncio(
 ) -> About | ErrorEnvelope | str | None:
     """About this gateway
 
-     Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
+     Identity, relay connection, trust floor, own-ledger size, version and uptime
+    (docs/reference/gateway-protocol.md §5.7).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

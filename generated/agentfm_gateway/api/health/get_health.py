@@ -57,7 +57,8 @@ def sync_detailed(
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
-    count (§1.4, §5.1): it says the gateway is up, not that it reaches the mesh. Poll it for
+    count (docs/reference/gateway-protocol.md §1.4, §5.1): it says the gateway is up, not that it
+    reaches the mesh. Poll it for
     readiness instead of parsing the start-up banner. Not CORS-wrapped, never authenticated.
 
     Raises:
@@ -84,7 +85,8 @@ def sync(
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
-    count (§1.4, §5.1): it says the gateway is up, not that it reaches the mesh. Poll it for
+    count (docs/reference/gateway-protocol.md §1.4, §5.1): it says the gateway is up, not that it
+    reaches the mesh. Poll it for
     readiness instead of parsing the start-up banner. Not CORS-wrapped, never authenticated.
 
     Raises:
@@ -107,7 +109,8 @@ async def asyncio_detailed(
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
-    count (§1.4, §5.1): it says the gateway is up, not that it reaches the mesh. Poll it for
+    count (docs/reference/gateway-protocol.md §1.4, §5.1): it says the gateway is up, not that it
+    reaches the mesh. Poll it for
     readiness instead of parsing the start-up banner. Not CORS-wrapped, never authenticated.
 
     Raises:
@@ -132,7 +135,8 @@ async def asyncio(
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
-    count (§1.4, §5.1): it says the gateway is up, not that it reaches the mesh. Poll it for
+    count (docs/reference/gateway-protocol.md §1.4, §5.1): it says the gateway is up, not that it
+    reaches the mesh. Poll it for
     readiness instead of parsing the start-up banner. Not CORS-wrapped, never authenticated.
 
     Raises:

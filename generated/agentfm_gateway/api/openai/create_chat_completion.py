@@ -113,7 +113,8 @@ def sync_detailed(
 ) -> Response[ChatCompletion | ErrorEnvelope | str]:
     """Chat completion routed to one worker
 
-     OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
+     OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
+    `messages` and `stream` are
     honoured; every other OpenAI field (`temperature`, `max_tokens`, `n`, `stop`, tools, …)
     is ignored.
 
@@ -133,8 +134,8 @@ def sync_detailed(
     the stream's end) comes only after any artifact transfer.
 
     Args:
-        body (ChatCompletionRequest): Body of `POST /v1/chat/completions` (§5.10). Only these
-            fields are honoured; every other
+        body (ChatCompletionRequest): Body of `POST /v1/chat/completions`
+            (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -163,7 +164,8 @@ def sync(
 ) -> ChatCompletion | ErrorEnvelope | str | None:
     """Chat completion routed to one worker
 
-     OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
+     OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
+    `messages` and `stream` are
     honoured; every other OpenAI field (`temperature`, `max_tokens`, `n`, `stop`, tools, …)
     is ignored.
 
@@ -183,8 +185,8 @@ def sync(
     the stream's end) comes only after any artifact transfer.
 
     Args:
-        body (ChatCompletionRequest): Body of `POST /v1/chat/completions` (§5.10). Only these
-            fields are honoured; every other
+        body (ChatCompletionRequest): Body of `POST /v1/chat/completions`
+            (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -208,7 +210,8 @@ async def asyncio_detailed(
 ) -> Response[ChatCompletion | ErrorEnvelope | str]:
     """Chat completion routed to one worker
 
-     OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
+     OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
+    `messages` and `stream` are
     honoured; every other OpenAI field (`temperature`, `max_tokens`, `n`, `stop`, tools, …)
     is ignored.
 
@@ -228,8 +231,8 @@ async def asyncio_detailed(
     the stream's end) comes only after any artifact transfer.
 
     Args:
-        body (ChatCompletionRequest): Body of `POST /v1/chat/completions` (§5.10). Only these
-            fields are honoured; every other
+        body (ChatCompletionRequest): Body of `POST /v1/chat/completions`
+            (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -256,7 +259,8 @@ async def asyncio(
 ) -> ChatCompletion | ErrorEnvelope | str | None:
     """Chat completion routed to one worker
 
-     OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
+     OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
+    `messages` and `stream` are
     honoured; every other OpenAI field (`temperature`, `max_tokens`, `n`, `stop`, tools, …)
     is ignored.
 
@@ -276,8 +280,8 @@ async def asyncio(
     the stream's end) comes only after any artifact transfer.
 
     Args:
-        body (ChatCompletionRequest): Body of `POST /v1/chat/completions` (§5.10). Only these
-            fields are honoured; every other
+        body (ChatCompletionRequest): Body of `POST /v1/chat/completions`
+            (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:

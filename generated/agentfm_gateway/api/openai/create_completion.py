@@ -113,14 +113,15 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | TextCompletion | str]:
     """Text completion routed to one worker
 
-     OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
+     OpenAI-compatible text completion (docs/reference/gateway-protocol.md §5.11): `prompt` goes to the
+    worker verbatim (no role
     flattening). Same body cap, `model` rule, routing, errors and output processing as
     `/v1/chat/completions`. Only the string form of `prompt` is accepted: an array or any
     other type is a 400 `unsupported_prompt_type`.
 
     Args:
-        body (CompletionRequest): Body of `POST /v1/completions` (§5.11). Only these fields are
-            honoured; every other
+        body (CompletionRequest): Body of `POST /v1/completions`
+            (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -149,14 +150,15 @@ def sync(
 ) -> ErrorEnvelope | TextCompletion | str | None:
     """Text completion routed to one worker
 
-     OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
+     OpenAI-compatible text completion (docs/reference/gateway-protocol.md §5.11): `prompt` goes to the
+    worker verbatim (no role
     flattening). Same body cap, `model` rule, routing, errors and output processing as
     `/v1/chat/completions`. Only the string form of `prompt` is accepted: an array or any
     other type is a 400 `unsupported_prompt_type`.
 
     Args:
-        body (CompletionRequest): Body of `POST /v1/completions` (§5.11). Only these fields are
-            honoured; every other
+        body (CompletionRequest): Body of `POST /v1/completions`
+            (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -180,14 +182,15 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | TextCompletion | str]:
     """Text completion routed to one worker
 
-     OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
+     OpenAI-compatible text completion (docs/reference/gateway-protocol.md §5.11): `prompt` goes to the
+    worker verbatim (no role
     flattening). Same body cap, `model` rule, routing, errors and output processing as
     `/v1/chat/completions`. Only the string form of `prompt` is accepted: an array or any
     other type is a 400 `unsupported_prompt_type`.
 
     Args:
-        body (CompletionRequest): Body of `POST /v1/completions` (§5.11). Only these fields are
-            honoured; every other
+        body (CompletionRequest): Body of `POST /v1/completions`
+            (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -214,14 +217,15 @@ async def asyncio(
 ) -> ErrorEnvelope | TextCompletion | str | None:
     """Text completion routed to one worker
 
-     OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
+     OpenAI-compatible text completion (docs/reference/gateway-protocol.md §5.11): `prompt` goes to the
+    worker verbatim (no role
     flattening). Same body cap, `model` rule, routing, errors and output processing as
     `/v1/chat/completions`. Only the string form of `prompt` is accepted: an array or any
     other type is a 400 `unsupported_prompt_type`.
 
     Args:
-        body (CompletionRequest): Body of `POST /v1/completions` (§5.11). Only these fields are
-            honoured; every other
+        body (CompletionRequest): Body of `POST /v1/completions`
+            (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:

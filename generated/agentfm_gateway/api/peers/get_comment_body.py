@@ -95,7 +95,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | str]:
     """Comment text by CID
 
-     The exact stored text of a comment (§5.12.7). On a local miss the gateway asks the
+     The exact stored text of a comment (docs/reference/gateway-protocol.md §5.12.7). On a local miss the
+    gateway asks the
     comment's author and then its relay (10 s each) and caches what it fetches, so a miss
     can take about 20 s before the 404.
 
@@ -131,7 +132,8 @@ def sync(
 ) -> ErrorEnvelope | str | None:
     """Comment text by CID
 
-     The exact stored text of a comment (§5.12.7). On a local miss the gateway asks the
+     The exact stored text of a comment (docs/reference/gateway-protocol.md §5.12.7). On a local miss the
+    gateway asks the
     comment's author and then its relay (10 s each) and caches what it fetches, so a miss
     can take about 20 s before the 404.
 
@@ -162,7 +164,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | str]:
     """Comment text by CID
 
-     The exact stored text of a comment (§5.12.7). On a local miss the gateway asks the
+     The exact stored text of a comment (docs/reference/gateway-protocol.md §5.12.7). On a local miss the
+    gateway asks the
     comment's author and then its relay (10 s each) and caches what it fetches, so a miss
     can take about 20 s before the 404.
 
@@ -196,7 +199,8 @@ async def asyncio(
 ) -> ErrorEnvelope | str | None:
     """Comment text by CID
 
-     The exact stored text of a comment (§5.12.7). On a local miss the gateway asks the
+     The exact stored text of a comment (docs/reference/gateway-protocol.md §5.12.7). On a local miss the
+    gateway asks the
     comment's author and then its relay (10 s each) and caches what it fetches, so a miss
     can take about 20 s before the 404.
 

@@ -94,7 +94,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | PeerSummary]:
     """Peer summary card
 
-     What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
+     What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
+    while online, ledger entry
     count, rater summary, dispatch preview. The `/v1/peers/` family routes by path suffix,
     so an `id` equal to `reputation`, `log`, `proof` or `comments` reaches that
     sub-resource's handler instead.
@@ -128,7 +129,8 @@ def sync(
 ) -> ErrorEnvelope | PeerSummary | None:
     """Peer summary card
 
-     What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
+     What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
+    while online, ledger entry
     count, rater summary, dispatch preview. The `/v1/peers/` family routes by path suffix,
     so an `id` equal to `reputation`, `log`, `proof` or `comments` reaches that
     sub-resource's handler instead.
@@ -157,7 +159,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | PeerSummary]:
     """Peer summary card
 
-     What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
+     What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
+    while online, ledger entry
     count, rater summary, dispatch preview. The `/v1/peers/` family routes by path suffix,
     so an `id` equal to `reputation`, `log`, `proof` or `comments` reaches that
     sub-resource's handler instead.
@@ -189,7 +192,8 @@ async def asyncio(
 ) -> ErrorEnvelope | PeerSummary | None:
     """Peer summary card
 
-     What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
+     What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
+    while online, ledger entry
     count, rater summary, dispatch preview. The `/v1/peers/` family routes by path suffix,
     so an `id` equal to `reputation`, `log`, `proof` or `comments` reaches that
     sub-resource's handler instead.

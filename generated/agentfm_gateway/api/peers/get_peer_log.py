@@ -104,7 +104,8 @@ def sync_detailed(
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
-    inbox, newest first (§5.12.3). Paginate with `limit` and `offset`; the gateway clamps
+    inbox, newest first (docs/reference/gateway-protocol.md §5.12.3). Paginate with `limit` and
+    `offset`; the gateway clamps
     them instead of rejecting them.
 
     Args:
@@ -143,7 +144,8 @@ def sync(
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
-    inbox, newest first (§5.12.3). Paginate with `limit` and `offset`; the gateway clamps
+    inbox, newest first (docs/reference/gateway-protocol.md §5.12.3). Paginate with `limit` and
+    `offset`; the gateway clamps
     them instead of rejecting them.
 
     Args:
@@ -177,7 +179,8 @@ async def asyncio_detailed(
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
-    inbox, newest first (§5.12.3). Paginate with `limit` and `offset`; the gateway clamps
+    inbox, newest first (docs/reference/gateway-protocol.md §5.12.3). Paginate with `limit` and
+    `offset`; the gateway clamps
     them instead of rejecting them.
 
     Args:
@@ -214,7 +217,8 @@ async def asyncio(
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
-    inbox, newest first (§5.12.3). Paginate with `limit` and `offset`; the gateway clamps
+    inbox, newest first (docs/reference/gateway-protocol.md §5.12.3). Paginate with `limit` and
+    `offset`; the gateway clamps
     them instead of rejecting them.
 
     Args:

@@ -104,7 +104,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | InclusionProof]:
     """Merkle inclusion proof of an own-log entry
 
-     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log
+    (docs/reference/gateway-protocol.md §5.12.4). Only
     entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
     caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
 
@@ -144,7 +145,8 @@ def sync(
 ) -> ErrorEnvelope | InclusionProof | None:
     """Merkle inclusion proof of an own-log entry
 
-     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log
+    (docs/reference/gateway-protocol.md §5.12.4). Only
     entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
     caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
 
@@ -179,7 +181,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | InclusionProof]:
     """Merkle inclusion proof of an own-log entry
 
-     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log
+    (docs/reference/gateway-protocol.md §5.12.4). Only
     entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
     caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
 
@@ -217,7 +220,8 @@ async def asyncio(
 ) -> ErrorEnvelope | InclusionProof | None:
     """Merkle inclusion proof of an own-log entry
 
-     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log
+    (docs/reference/gateway-protocol.md §5.12.4). Only
     entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
     caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
 

@@ -89,7 +89,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | PeerReputation]:
     """Peer reputation scores
 
-     The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
+     The peer's EigenTrust scores and rating count (docs/reference/gateway-protocol.md §5.12.2). Reading
+    triggers a score
     recompute at most once per second.
 
     Args:
@@ -121,7 +122,8 @@ def sync(
 ) -> ErrorEnvelope | PeerReputation | None:
     """Peer reputation scores
 
-     The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
+     The peer's EigenTrust scores and rating count (docs/reference/gateway-protocol.md §5.12.2). Reading
+    triggers a score
     recompute at most once per second.
 
     Args:
@@ -148,7 +150,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | PeerReputation]:
     """Peer reputation scores
 
-     The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
+     The peer's EigenTrust scores and rating count (docs/reference/gateway-protocol.md §5.12.2). Reading
+    triggers a score
     recompute at most once per second.
 
     Args:
@@ -178,7 +181,8 @@ async def asyncio(
 ) -> ErrorEnvelope | PeerReputation | None:
     """Peer reputation scores
 
-     The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
+     The peer's EigenTrust scores and rating count (docs/reference/gateway-protocol.md §5.12.2). Reading
+    triggers a score
     recompute at most once per second.
 
     Args:

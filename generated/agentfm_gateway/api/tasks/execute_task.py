@@ -95,7 +95,8 @@ def sync_detailed(
     """Run a task and stream its raw output
 
      Dispatches `prompt` to the worker `worker_id` and streams the worker's raw task output
-    back as it arrives (§5.4). Validation happens before the 200; after that, every outcome
+    back as it arrives (docs/reference/gateway-protocol.md §5.4). Validation happens before the 200;
+    after that, every outcome
     is a 200.
 
     **A 200 without a completion sentinel is a failed task.** The body ends with
@@ -109,7 +110,8 @@ def sync_detailed(
     concurrency cap.
 
     Args:
-        body (ExecuteRequest): Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+        body (ExecuteRequest): Body of `POST /api/execute` (docs/reference/gateway-protocol.md
+            §5.4). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +140,8 @@ def sync(
     """Run a task and stream its raw output
 
      Dispatches `prompt` to the worker `worker_id` and streams the worker's raw task output
-    back as it arrives (§5.4). Validation happens before the 200; after that, every outcome
+    back as it arrives (docs/reference/gateway-protocol.md §5.4). Validation happens before the 200;
+    after that, every outcome
     is a 200.
 
     **A 200 without a completion sentinel is a failed task.** The body ends with
@@ -152,7 +155,8 @@ def sync(
     concurrency cap.
 
     Args:
-        body (ExecuteRequest): Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+        body (ExecuteRequest): Body of `POST /api/execute` (docs/reference/gateway-protocol.md
+            §5.4). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,7 +180,8 @@ async def asyncio_detailed(
     """Run a task and stream its raw output
 
      Dispatches `prompt` to the worker `worker_id` and streams the worker's raw task output
-    back as it arrives (§5.4). Validation happens before the 200; after that, every outcome
+    back as it arrives (docs/reference/gateway-protocol.md §5.4). Validation happens before the 200;
+    after that, every outcome
     is a 200.
 
     **A 200 without a completion sentinel is a failed task.** The body ends with
@@ -190,7 +195,8 @@ async def asyncio_detailed(
     concurrency cap.
 
     Args:
-        body (ExecuteRequest): Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+        body (ExecuteRequest): Body of `POST /api/execute` (docs/reference/gateway-protocol.md
+            §5.4). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,7 +223,8 @@ async def asyncio(
     """Run a task and stream its raw output
 
      Dispatches `prompt` to the worker `worker_id` and streams the worker's raw task output
-    back as it arrives (§5.4). Validation happens before the 200; after that, every outcome
+    back as it arrives (docs/reference/gateway-protocol.md §5.4). Validation happens before the 200;
+    after that, every outcome
     is a 200.
 
     **A 200 without a completion sentinel is a failed task.** The body ends with
@@ -231,7 +238,8 @@ async def asyncio(
     concurrency cap.
 
     Args:
-        body (ExecuteRequest): Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+        body (ExecuteRequest): Body of `POST /api/execute` (docs/reference/gateway-protocol.md
+            §5.4). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

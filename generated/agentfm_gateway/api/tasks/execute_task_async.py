@@ -95,7 +95,8 @@ def sync_detailed(
 ) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
-     Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
+     Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
+    The gateway drains the
     output to nowhere, waits up to 10 s for the task's zip (so a task without artifacts
     delays the webhook by the full 10 s), then POSTs the `taskCompleted` webhook to
     `webhook_url` if one was given. There is no status endpoint and no failure
@@ -104,8 +105,8 @@ def sync_detailed(
     ignored; the gateway mints one and returns it.
 
     Args:
-        body (AsyncExecuteRequest): Body of `POST /api/execute/async` (§5.5). Unknown fields,
-            including `task_id`, are
+        body (AsyncExecuteRequest): Body of `POST /api/execute/async`
+            (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`, are
             ignored.
 
     Raises:
@@ -134,7 +135,8 @@ def sync(
 ) -> AsyncTaskAck | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
-     Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
+     Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
+    The gateway drains the
     output to nowhere, waits up to 10 s for the task's zip (so a task without artifacts
     delays the webhook by the full 10 s), then POSTs the `taskCompleted` webhook to
     `webhook_url` if one was given. There is no status endpoint and no failure
@@ -143,8 +145,8 @@ def sync(
     ignored; the gateway mints one and returns it.
 
     Args:
-        body (AsyncExecuteRequest): Body of `POST /api/execute/async` (§5.5). Unknown fields,
-            including `task_id`, are
+        body (AsyncExecuteRequest): Body of `POST /api/execute/async`
+            (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`, are
             ignored.
 
     Raises:
@@ -168,7 +170,8 @@ async def asyncio_detailed(
 ) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
-     Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
+     Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
+    The gateway drains the
     output to nowhere, waits up to 10 s for the task's zip (so a task without artifacts
     delays the webhook by the full 10 s), then POSTs the `taskCompleted` webhook to
     `webhook_url` if one was given. There is no status endpoint and no failure
@@ -177,8 +180,8 @@ async def asyncio_detailed(
     ignored; the gateway mints one and returns it.
 
     Args:
-        body (AsyncExecuteRequest): Body of `POST /api/execute/async` (§5.5). Unknown fields,
-            including `task_id`, are
+        body (AsyncExecuteRequest): Body of `POST /api/execute/async`
+            (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`, are
             ignored.
 
     Raises:
@@ -205,7 +208,8 @@ async def asyncio(
 ) -> AsyncTaskAck | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
-     Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
+     Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
+    The gateway drains the
     output to nowhere, waits up to 10 s for the task's zip (so a task without artifacts
     delays the webhook by the full 10 s), then POSTs the `taskCompleted` webhook to
     `webhook_url` if one was given. There is no status endpoint and no failure
@@ -214,8 +218,8 @@ async def asyncio(
     ignored; the gateway mints one and returns it.
 
     Args:
-        body (AsyncExecuteRequest): Body of `POST /api/execute/async` (§5.5). Unknown fields,
-            including `task_id`, are
+        body (AsyncExecuteRequest): Body of `POST /api/execute/async`
+            (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`, are
             ignored.
 
     Raises:

@@ -78,7 +78,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | WorkerList | str]:
     """List workers
 
-     The live worker table (§5.3). Online workers come first, most recent telemetry first;
+     The live worker table (docs/reference/gateway-protocol.md §5.3). Online workers come first, most
+    recent telemetry first;
     with `include_offline=true`, offline peers follow in unspecified order.
 
     The engine/model a worker runs appears **only inside `hardware`** on this route
@@ -114,7 +115,8 @@ def sync(
 ) -> ErrorEnvelope | WorkerList | str | None:
     """List workers
 
-     The live worker table (§5.3). Online workers come first, most recent telemetry first;
+     The live worker table (docs/reference/gateway-protocol.md §5.3). Online workers come first, most
+    recent telemetry first;
     with `include_offline=true`, offline peers follow in unspecified order.
 
     The engine/model a worker runs appears **only inside `hardware`** on this route
@@ -145,7 +147,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | WorkerList | str]:
     """List workers
 
-     The live worker table (§5.3). Online workers come first, most recent telemetry first;
+     The live worker table (docs/reference/gateway-protocol.md §5.3). Online workers come first, most
+    recent telemetry first;
     with `include_offline=true`, offline peers follow in unspecified order.
 
     The engine/model a worker runs appears **only inside `hardware`** on this route
@@ -179,7 +182,8 @@ async def asyncio(
 ) -> ErrorEnvelope | WorkerList | str | None:
     """List workers
 
-     The live worker table (§5.3). Online workers come first, most recent telemetry first;
+     The live worker table (docs/reference/gateway-protocol.md §5.3). Online workers come first, most
+    recent telemetry first;
     with `include_offline=true`, offline peers follow in unspecified order.
 
     The engine/model a worker runs appears **only inside `hardware`** on this route
