@@ -19,7 +19,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 LINT_PATHS := $(wildcard agentfm tests bench codegen examples)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup tools generate check-generated lint format typecheck test test-pythons test-py310 docs docs-serve demo record bench clean
+.PHONY: help setup tools generate check-generated lint format typecheck test test-live test-pythons test-py310 docs docs-serve demo record bench clean
 
 help:
 	@echo "make demo             run the hello world against the embedded simulator"
@@ -31,6 +31,7 @@ help:
 	@echo "make generate         re-render generated/ from schema/ + codegen/"
 	@echo "make check-generated  fail when generated/ differs from a fresh render"
 	@echo "make test-py310       the test suite on Python 3.10 alone"
+	@echo "make test-live        the live suite against GATEWAY_URL, or agentfm-sim in every release"
 	@echo "make record           re-record tests/cassettes from agentfm-sim (or GATEWAY_URL)"
 	@echo "make bench            run the benchmarks in bench/"
 
@@ -77,7 +78,14 @@ test: setup
 	$(MAKE) --no-print-directory typecheck
 	$(MAKE) --no-print-directory docs
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-live
 	$(MAKE) --no-print-directory test-pythons
+
+# The live suite (tests/live/): `make test-live GATEWAY_URL=http://127.0.0.1:8080
+# [AGENTFM_API_KEY=...] [ARTIFACTS_DIR=...]` checks a running gateway; without GATEWAY_URL it
+# starts agentfm-sim once per gateway release (1.1.0, 1.2.0, 1.3.0, current) and checks each.
+test-live: $(SDK_STAMP)
+	$(BIN)/python tests/live/run.py
 
 # The suite (less the `once` checks of the project itself) on every other CPython the package
 # claims; an interpreter this machine lacks is named in the log, not a failure.

@@ -18,6 +18,7 @@ from agentfm_gateway.models import About, AsyncExecuteRequest, ExecuteRequest
 from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
 
 from agentfm._base import check_request_body
+from agentfm._errors import task_stream_error
 from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
 from agentfm._task_output import TaskOutputDecoder
@@ -26,7 +27,7 @@ from agentfm.exceptions import (
     ArtifactError,
     GatewayConnectionError,
     InvalidRequestError,
-    WorkerStreamError,
+    TaskExecutionError,
 )
 from agentfm.models import AsyncTaskAck, PeerID, ScatterResult, TaskChunk, TaskResult
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from agentfm._scatter import CheckpointPath, PickCallback, ProgressCallback
     from agentfm.artifacts import ArtifactManager
 
-__all__ = ["AsyncTasks", "Tasks", "artifact_manager"]
+__all__ = ["AsyncTasks", "Tasks", "checked_artifact_timeout"]
 
 # docs/reference/gateway-protocol.md §5.4: a worker that refuses a task before running it says so in
 # one line.
@@ -84,20 +85,22 @@ def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> Async
     return request
 
 
-def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> WorkerStreamError:
+def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> TaskExecutionError:
     """The error for a 200 answer that ended without a completion sentinel
     (docs/reference/gateway-protocol.md §5.4)."""
     text = decoder.text
     if _REFUSAL.match(text):
-        return WorkerStreamError(
+        return TaskExecutionError(
             f"worker {worker_id} refused the task: {text.strip()}",
             code="worker_refused",
             status=200,
             partial_text=text,
         )
-    return WorkerStreamError(
+    return TaskExecutionError(
         f"the task stream from worker {worker_id} ended without a completion sentinel "
-        f"after {len(text)} characters: the worker crashed or the connection to it was lost",
+        f"after {len(text)} characters: the worker crashed or the connection to it was lost. "
+        "(A test double of the gateway must end the body with the sentinel: "
+        "agentfm.testing.task_body(text) builds one.)",
         code="stream_incomplete",
         status=200,
         partial_text=text,
@@ -108,14 +111,11 @@ def ack_from_gateway(ack: GatewayAsyncTaskAck) -> AsyncTaskAck:
     return AsyncTaskAck(task_id=ack.task_id, status=ack.status, message=ack.message)
 
 
-def artifact_manager(artifacts_dir: Path | None, artifact_timeout: float) -> ArtifactManager:
-    """Where `run` finds and extracts a task's zip (agentfm/artifacts.py); `artifact_timeout`
-    is checked now, before the task is dispatched. Without `artifacts_dir`: `./agentfm_artifacts`.
-    """
-    from agentfm.artifacts import ArtifactManager, checked_timeout
+def checked_artifact_timeout(artifact_timeout: float) -> float:
+    """`artifact_timeout`, checked before the task is dispatched."""
+    from agentfm.artifacts import checked_timeout
 
-    checked_timeout(artifact_timeout)
-    return ArtifactManager(artifacts_dir)
+    return checked_timeout(artifact_timeout)
 
 
 def result_from(
@@ -196,8 +196,7 @@ class Tasks:
                 for data in response.iter_bytes():
                     yield from decoder.feed(data)
         except GatewayConnectionError as error:
-            error.partial_text = decoder.text
-            raise
+            raise task_stream_error(error, decoder.text) from None
         yield from decoder.finish()
         if not decoder.completed:
             raise incomplete_stream_error(decoder, request.worker_id)
@@ -213,14 +212,16 @@ class Tasks:
     ) -> TaskResult:
         """Run a task to completion; return its text, and artifacts when the worker wrote files.
 
-        Files are awaited only when the worker announced them; they are extracted into a folder
-        of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with `.text`) when
-        the announced zip does not appear within `artifact_timeout` seconds.
+        Files are harvested only when the client has `artifacts_dir` (else `artifacts == []`, as
+        in 0.3.0) and awaited only when the worker announced them; they are extracted into a
+        folder of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with
+        `.text`) when the announced zip does not appear within `artifact_timeout` seconds.
         """
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
-        artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
+        checked_artifact_timeout(artifact_timeout)
+        artifacts = self._client.artifacts
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         decoder = TaskOutputDecoder()
         for _ in self._chunks(request, decoder, trust):
@@ -229,11 +230,16 @@ class Tasks:
         return result_from(decoder, request, started, paths)
 
     def _collect_artifacts(
-        self, artifacts: ArtifactManager, decoder: TaskOutputDecoder, task_id: str, timeout: float
+        self,
+        artifacts: ArtifactManager | None,
+        decoder: TaskOutputDecoder,
+        task_id: str,
+        timeout: float,
     ) -> list[Path]:
         # docs/reference/gateway-protocol.md §5.4/§6: only FILES_INCOMING announces a zip; a
-        # file-less task never waits.
-        if not decoder.files_incoming:
+        # file-less task never waits. Without artifacts_dir the gateway's folder is unknown: nothing
+        # is harvested (0.3.0).
+        if artifacts is None or not decoder.files_incoming:
             return []
         try:
             return artifacts.collect_for_task(task_id, timeout)
@@ -316,7 +322,9 @@ class Tasks:
         """Run every prompt on the online workers serving `model`; results in submission order.
 
         `pick(workers)` chooses among the matching workers (e.g. lowest GPU usage); without it,
-        the least loaded come first. `max_workers` caps how many are used. See `scatter_iter`.
+        the least loaded come first. `max_workers` caps how many are used. `WorkerNotFoundError`
+        when no worker is left to run on (none serves `model`, or the trust options or `pick`
+        refused them all). See `scatter_iter`.
         """
         from agentfm import _scatter
 
@@ -359,7 +367,10 @@ class Tasks:
 
         Scheduling: at most `max_concurrency` tasks in flight, and never more on a worker than its
         free slots (`max_tasks - current_tasks` from `/api/workers`, plus what this batch runs
-        there); least-loaded peers first. A failure is retried on a different peer when one
+        there); least-loaded peers first. With `peer_ids=` the listing is advice: when it cannot
+        be fetched, or does not list a peer, that peer is still dispatched to and its capacity
+        is learnt from its refusals (an empty `peer_ids` raises `InvalidArgumentError`, a
+        `ValueError`). A failure is retried on a different peer when one
         exists, at most `max_retries` times; a worker that refused for capacity never ran the
         task, so moving on does not spend a retry. Not retried: a bad request (final for the
         prompt) and a trust refusal or unknown worker (the peer is dropped from the batch). A
@@ -448,8 +459,7 @@ class AsyncTasks:
                     for chunk in decoder.feed(data):
                         yield chunk
         except GatewayConnectionError as error:
-            error.partial_text = decoder.text
-            raise
+            raise task_stream_error(error, decoder.text) from None
         for chunk in decoder.finish():
             yield chunk
         if not decoder.completed:
@@ -468,7 +478,8 @@ class AsyncTasks:
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
-        artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
+        checked_artifact_timeout(artifact_timeout)
+        artifacts = self._client.artifacts
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         decoder = TaskOutputDecoder()
         async for _ in self._chunks(request, decoder, trust):
@@ -477,11 +488,16 @@ class AsyncTasks:
         return result_from(decoder, request, started, paths)
 
     async def _collect_artifacts(
-        self, artifacts: ArtifactManager, decoder: TaskOutputDecoder, task_id: str, timeout: float
+        self,
+        artifacts: ArtifactManager | None,
+        decoder: TaskOutputDecoder,
+        task_id: str,
+        timeout: float,
     ) -> list[Path]:
         # docs/reference/gateway-protocol.md §5.4/§6: only FILES_INCOMING announces a zip; a
-        # file-less task never waits.
-        if not decoder.files_incoming:
+        # file-less task never waits. Without artifacts_dir the gateway's folder is unknown: nothing
+        # is harvested (0.3.0).
+        if artifacts is None or not decoder.files_incoming:
             return []
         try:
             return await artifacts.acollect_for_task(task_id, timeout)

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AgentFMRoutingWarning",
     "AsyncOpenAI",
+    "AsyncOpenAINamespace",
     "AsyncStream",
     "ChatCompletion",
     "ChatCompletionChoice",
@@ -62,6 +63,7 @@ __all__ = [
     "ModelEntry",
     "ModelsList",
     "OpenAI",
+    "OpenAINamespace",
     "Stream",
     "TextCompletion",
     "TextCompletionChoice",
@@ -150,5 +152,9 @@ class AsyncOpenAI:
 
         return AsyncCompletions(self._client)
 
+
+# The class names of `client.openai` in agentfm 0.3.0.
+OpenAINamespace = OpenAI
+AsyncOpenAINamespace = AsyncOpenAI
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

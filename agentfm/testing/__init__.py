@@ -5,6 +5,12 @@
     with MeshSimulator() as mesh:        # a gateway on 127.0.0.1 with the default demo mesh
         client = AgentFMClient(mesh.url)
 
+    with MeshSimulator(gateway_version="1.2.0") as mesh:   # an older release's wire
+        ...
+
+`task_body(text)` builds the body of a completed task for your own mocks of the gateway
+(respx, `httpx.MockTransport`); it needs no simulator and no `[sim]` extra.
+
 Names are loaded on first use, so importing this package (which the pytest plugin does in every
 test run) does not import the server stack.
 """
@@ -17,6 +23,7 @@ from agentfm._lazy import lazy_attributes
 from agentfm.testing._extras import sim_extra_required
 
 if TYPE_CHECKING:
+    from agentfm.testing._bodies import task_body
     from agentfm.testing._boss import SimulatedWorker
     from agentfm.testing._mesh import (
         DEFAULT_MESH,
@@ -27,9 +34,11 @@ if TYPE_CHECKING:
         parse_mesh,
     )
     from agentfm.testing._simulator import MeshSimulator
+    from agentfm.testing._versions import GATEWAY_VERSIONS
 
 __all__ = [
     "DEFAULT_MESH",
+    "GATEWAY_VERSIONS",
     "MeshConfigError",
     "MeshSimulator",
     "MeshSpec",
@@ -37,6 +46,7 @@ __all__ = [
     "WorkerSpec",
     "load_mesh_file",
     "parse_mesh",
+    "task_body",
 ]
 
 _LOCATIONS = {
@@ -48,6 +58,8 @@ _LOCATIONS = {
     "parse_mesh": "agentfm.testing._mesh",
     "MeshSimulator": "agentfm.testing._simulator",
     "SimulatedWorker": "agentfm.testing._boss",
+    "GATEWAY_VERSIONS": "agentfm.testing._versions",
+    "task_body": "agentfm.testing._bodies",
 }
 
 

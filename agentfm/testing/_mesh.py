@@ -72,6 +72,10 @@ class WorkerSpec:
     fails. `agent_capability` None means the real worker's default, the kebab-case agent name;
     an explicit "" advertises none. `cpu_usage_pct` is the idle CPU load (None: derived from
     the seed); every running task adds to it.
+
+    `output` is exactly what the agent prints for a task (None: seeded text that quotes the
+    prompt). In `output` and in the text of `files`, `{prompt}` stands for the task's prompt,
+    so an agent such as `{"output": "echo: {prompt}\n"}` can be declared in a mesh file.
     """
 
     name: str
@@ -95,6 +99,7 @@ class WorkerSpec:
     agent_image_ref: str = ""
     agent_image_digest: str = ""
     agent_capability: str | None = None
+    output: str | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -126,8 +131,11 @@ class MeshSpec:
         return {"seed": self.seed, "workers": [worker.to_dict() for worker in self.workers]}
 
 
-# The default demo mesh: two engines, one worker with spare capacity and a GPU, one that writes
-# a file. Users load it with `parse_mesh(DEFAULT_MESH)` or get it from `MeshSimulator()`.
+# The default demo mesh: two engines, one worker with spare capacity, one with a GPU. The
+# translator is the `llama3.2` worker listed first (it comes online after the summarizer, and the
+# table is newest first), and it writes a file, so the hello world's whole tour shows an artifact;
+# the summarizer writes none. Users load it with `parse_mesh(DEFAULT_MESH)` or get it from
+# `MeshSimulator()`.
 DEFAULT_MESH: Mapping[str, Any] = {
     "seed": DEFAULT_SEED,
     "workers": [
@@ -151,6 +159,11 @@ DEFAULT_MESH: Mapping[str, Any] = {
             "gpu_total_gb": 24.0,
             "gpu_used_gb": 3.5,
             "cpu_cores": 16,
+            "files": {
+                "translation.md": (
+                    "# Translation\n\n- de: Hallo, Netz.\n- fr: Bonjour, le maillage.\n"
+                ),
+            },
         },
         {
             "name": "policy-writer",
@@ -196,6 +209,7 @@ _WORKER_TYPES: dict[str, tuple[str, bool]] = {
     "agent_image_ref": ("str", False),
     "agent_image_digest": ("str", False),
     "agent_capability": ("str", False),
+    "output": ("str", False),
 }
 _WORKER_KEYS = tuple(_WORKER_TYPES)
 _TYPE_NAMES = {"str": "a string", "int": "an integer", "number": "a number", "bool": "a boolean"}

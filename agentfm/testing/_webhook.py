@@ -114,8 +114,12 @@ async def deliver_webhook(
     secret: str,
     allow_private: bool,
     timeout_seconds: float,
+    follow_redirects: bool = False,
 ) -> int | None:
-    """POST `body` to `url` once; the receiver's status, or None when nothing was delivered."""
+    """POST `body` to `url` once; the receiver's status, or None when nothing was delivered.
+
+    `follow_redirects` is 1.1.0's plain Go client (docs/reference/gateway-versions.md §10.1).
+    """
     if not allow_private:
         refusal = await ssrf_refusal(url)
         if refusal is not None:
@@ -131,7 +135,7 @@ async def deliver_webhook(
     # which the standard proxy environment variables apply
     # (docs/reference/gateway-protocol.md §5.5).
     async with httpx.AsyncClient(
-        follow_redirects=False, timeout=timeout_seconds, trust_env=allow_private
+        follow_redirects=follow_redirects, timeout=timeout_seconds, trust_env=allow_private
     ) as client:
         for default in ("Accept", "Connection"):
             client.headers.pop(default, None)
