@@ -131,11 +131,8 @@ class MeshSpec:
         return {"seed": self.seed, "workers": [worker.to_dict() for worker in self.workers]}
 
 
-# The default demo mesh: two engines, one worker with spare capacity, one with a GPU. The
-# translator is the `llama3.2` worker listed first (it comes online after the summarizer, and the
-# table is newest first), and it writes a file, so the hello world's whole tour shows an artifact;
-# the summarizer writes none. Users load it with `parse_mesh(DEFAULT_MESH)` or get it from
-# `MeshSimulator()`.
+# The default demo mesh: two engines, one worker with spare capacity and a GPU, one that writes
+# a file. Users load it with `parse_mesh(DEFAULT_MESH)` or get it from `MeshSimulator()`.
 DEFAULT_MESH: Mapping[str, Any] = {
     "seed": DEFAULT_SEED,
     "workers": [
@@ -159,11 +156,6 @@ DEFAULT_MESH: Mapping[str, Any] = {
             "gpu_total_gb": 24.0,
             "gpu_used_gb": 3.5,
             "cpu_cores": 16,
-            "files": {
-                "translation.md": (
-                    "# Translation\n\n- de: Hallo, Netz.\n- fr: Bonjour, le maillage.\n"
-                ),
-            },
         },
         {
             "name": "policy-writer",
