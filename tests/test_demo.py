@@ -24,6 +24,10 @@ def test_the_demo_tour_shows_an_artifact_and_ends_cleanly() -> None:
     out = completed.stdout
     for section in ("1. Discover", "2. Pick", "3. Dispatch", "4. Stream", "5. OpenAI"):
         assert f"== {section}" in out
+    # The tour shows a file coming back: the demo mesh's file-writing worker's policy.md.
+    [artifact] = [line for line in out.splitlines() if line.strip().startswith("artifact: ")]
+    assert artifact.endswith("policy.md (83 bytes)")
+    assert "/extracted/task_" in artifact
     assert "Done." in out
 
 
