@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 from agentfm_gateway.api.workers import list_workers
-from agentfm_gateway.models import WorkerList
+from agentfm_gateway.records import WorkersResponse
 
+from agentfm._bounds import checked_deadline
 from agentfm._scatter_checkpoint import Checkpoint
 from agentfm._scatter_scheduler import (
     Assignment,
@@ -53,7 +54,7 @@ from agentfm._scatter_scheduler import (
 )
 from agentfm._tasks import _checked_prompt
 from agentfm._trust import TrustRequirement, refusal_reason
-from agentfm._workers import WorkerQuery, profile_from_worker
+from agentfm._workers import WorkerQuery
 from agentfm.artifacts import checked_timeout
 from agentfm.exceptions import (
     AgentFMError,
@@ -153,6 +154,7 @@ class ScatterSpec:
     checkpoint: Path | None
     progress: ProgressCallback | None
     artifact_timeout: float
+    task_deadline: float | None = None
 
     @classmethod
     def create(
@@ -170,6 +172,7 @@ class ScatterSpec:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> ScatterSpec:
         """Check every argument now, before anything is sent (bad ones raise
         `InvalidRequestError`)."""
@@ -197,6 +200,7 @@ class ScatterSpec:
             checkpoint=_checkpoint_path(checkpoint),
             progress=progress,
             artifact_timeout=checked_timeout(artifact_timeout),
+            task_deadline=checked_deadline(task_deadline, "task_deadline"),
         )
 
     def select_peers(self, online: list[WorkerProfile]) -> tuple[list[str], str]:
@@ -268,7 +272,7 @@ class _Batch:
             self._checkpoint.close()
         logger.debug("scatter batch ended: %d settled, %d failed", self.finished, self.failed)
 
-    def start(self, listing: WorkerList | AgentFMError) -> Scheduler:
+    def start(self, listing: WorkersResponse | AgentFMError) -> Scheduler:
         """The scheduler, from the first `/api/workers` answer (or the error fetching it)."""
         spec = self.spec
         checkpoint = self._checkpoint
@@ -302,7 +306,7 @@ class _Batch:
             )
             scheduler.abort(listing)
             return scheduler
-        online = [profile_from_worker(worker) for worker in listing.agents]
+        online = list(listing.agents)
         peer_ids, no_peers_message = spec.select_peers(online)
         if not peer_ids:
             # Only with model=: nothing to run the batch on is an error of the call (0.3.0).
@@ -410,19 +414,19 @@ def _unavailable(error: Exception) -> AgentFMError:
     )
 
 
-def _fetch(client: AgentFMClient) -> WorkerList | AgentFMError:
+def _fetch(client: AgentFMClient) -> WorkersResponse | AgentFMError:
     try:
-        return client._call(list_workers.sync_detailed, WorkerList)
+        return client._call(list_workers.sync_detailed, WorkersResponse)
     except Exception as error:  # telemetry is advice: see _unavailable
         return _unavailable(error)
 
 
-def _apply_refresh(scheduler: Scheduler, listing: WorkerList | AgentFMError) -> None:
+def _apply_refresh(scheduler: Scheduler, listing: WorkersResponse | AgentFMError) -> None:
     if isinstance(listing, AgentFMError):
         logger.debug("scatter telemetry refresh failed: %s", listing)
         scheduler.refresh_failed(time.monotonic())
     else:
-        online = [profile_from_worker(worker) for worker in listing.agents]
+        online = list(listing.agents)
         scheduler.apply_telemetry(online, time.monotonic())
 
 
@@ -443,6 +447,7 @@ def _attempt(
             worker_id=assignment.peer_id,
             prompt=assignment.prompt,
             artifact_timeout=spec.artifact_timeout,
+            deadline=spec.task_deadline,
         )
     except BaseException as error:  # reported as the attempt's outcome, never lost
         if not isinstance(error, AgentFMError):
@@ -506,9 +511,9 @@ def collect(pairs: Generator[Pair, None, None]) -> list[ScatterResult]:
 # --- the async driver: asyncio tasks --------------------------------------------------------
 
 
-async def _afetch(client: AsyncAgentFMClient) -> WorkerList | AgentFMError:
+async def _afetch(client: AsyncAgentFMClient) -> WorkersResponse | AgentFMError:
     try:
-        return await client._call(list_workers.asyncio_detailed, WorkerList)
+        return await client._call(list_workers.asyncio_detailed, WorkersResponse)
     except Exception as error:  # telemetry is advice: see _unavailable
         return _unavailable(error)
 
@@ -530,6 +535,7 @@ async def _aattempt(
             worker_id=assignment.peer_id,
             prompt=assignment.prompt,
             artifact_timeout=spec.artifact_timeout,
+            deadline=spec.task_deadline,
         )
     except Exception as error:  # a cancelled attempt reports nothing: it stays unanswered
         if not isinstance(error, AgentFMError):

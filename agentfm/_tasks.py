@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import httpx
 from agentfm_gateway.api.about import get_about
 from agentfm_gateway.api.tasks import execute_task, execute_task_async
-from agentfm_gateway.models import About, AsyncExecuteRequest, ExecuteRequest
-from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
+from agentfm_gateway.models import AsyncExecuteRequest, ExecuteRequest
 
 from agentfm._base import check_request_body
+from agentfm._bounds import CallBounds, checked_deadline
 from agentfm._errors import task_stream_error
 from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
@@ -29,7 +29,7 @@ from agentfm.exceptions import (
     InvalidRequestError,
     TaskExecutionError,
 )
-from agentfm.models import AsyncTaskAck, PeerID, ScatterResult, TaskChunk, TaskResult
+from agentfm.models import About, AsyncTaskAck, PeerID, ScatterResult, TaskChunk, TaskResult
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -74,7 +74,10 @@ def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> Async
     _checked_prompt(prompt)
     request = AsyncExecuteRequest(worker_id=str(peer), prompt=prompt)
     if webhook_url is not None:
-        url = httpx.URL(webhook_url) if isinstance(webhook_url, str) else None
+        try:
+            url = httpx.URL(webhook_url) if isinstance(webhook_url, str) else None
+        except (httpx.InvalidURL, ValueError):  # unparsable, e.g. "http://[::1"
+            url = None
         if url is None or url.scheme not in ("http", "https") or not url.host:
             raise InvalidRequestError(
                 f"webhook_url must be an absolute http(s) URL, not {webhook_url!r}",
@@ -105,10 +108,6 @@ def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> TaskE
         status=200,
         partial_text=text,
     )
-
-
-def ack_from_gateway(ack: GatewayAsyncTaskAck) -> AsyncTaskAck:
-    return AsyncTaskAck(task_id=ack.task_id, status=ack.status, message=ack.message)
 
 
 def checked_artifact_timeout(artifact_timeout: float) -> float:
@@ -159,6 +158,7 @@ class Tasks:
         task_id: str | None = None,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> Iterator[TaskChunk]:
         """Run a task and yield its output as it arrives.
 
@@ -166,10 +166,17 @@ class Tasks:
         sentinel, e.g. files incoming). The request is sent when iteration starts; leaving the loop
         early closes the connection. A stream that ends without the worker's completion sentinel
         raises `WorkerStreamError` (with `partial_text`) after the text that did arrive.
+
+        Bounds: the gateway ends any answer after 12 minutes
+        (docs/reference/gateway-protocol.md §2), and a stream silent for 12.5 minutes is dropped.
+        `deadline=` (seconds, from when iteration starts) ends the task's stream sooner: past it,
+        `TaskStreamTimeoutError` (a `GatewayTimeoutError` and a `WorkerStreamError`; code
+        `deadline_exceeded`, with `partial_text`). The decoded output is handed on in pieces of at
+        most 64 KiB.
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return self._chunks(request, TaskOutputDecoder(), trust)
+        return self._chunks(request, TaskOutputDecoder(), trust, checked_deadline(deadline))
 
     def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
         if not trust.demands_anything:
@@ -185,13 +192,20 @@ class Tasks:
             raise refusal_error(worker, reason)
 
     def _chunks(
-        self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
+        self,
+        request: ExecuteRequest,
+        decoder: TaskOutputDecoder,
+        trust: TrustRequirement,
+        deadline: float | None = None,
     ) -> Iterator[TaskChunk]:
         # The trust check runs when iteration starts, like the request itself.
         self._enforce_trust(request.worker_id, trust)
         try:
             with self._client._stream(
-                execute_task.sync_stream, TASK_STREAM_READ_TIMEOUT, body=request
+                execute_task.sync_stream,
+                TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
+                body=request,
             ) as response:
                 for data in response.iter_bytes():
                     yield from decoder.feed(data)
@@ -209,6 +223,7 @@ class Tasks:
         artifact_timeout: float = 120.0,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> TaskResult:
         """Run a task to completion; return its text, and artifacts when the worker wrote files.
 
@@ -216,6 +231,8 @@ class Tasks:
         in 0.3.0) and awaited only when the worker announced them; they are extracted into a
         folder of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with
         `.text`) when the announced zip does not appear within `artifact_timeout` seconds.
+        `deadline=` (seconds) bounds the task's stream as in `stream`; the artifact wait is
+        `artifact_timeout`.
         """
         started = time.monotonic()
         task_id = new_task_id()
@@ -224,7 +241,7 @@ class Tasks:
         artifacts = self._client.artifacts
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         decoder = TaskOutputDecoder()
-        for _ in self._chunks(request, decoder, trust):
+        for _ in self._chunks(request, decoder, trust, checked_deadline(deadline)):
             pass
         paths = self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
@@ -266,10 +283,7 @@ class Tasks:
             request.worker_id,
             TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
         )
-        ack = self._client._call(
-            execute_task_async.sync_detailed, GatewayAsyncTaskAck, body=request
-        )
-        return ack_from_gateway(ack)
+        return self._client._call(execute_task_async.sync_detailed, AsyncTaskAck, body=request)
 
     def scatter(
         self,
@@ -283,6 +297,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on these peers; one `ScatterResult` per prompt, in submission order.
 
@@ -301,6 +316,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.collect(_scatter.iterate(self, spec))
 
@@ -318,6 +334,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on the online workers serving `model`; results in submission order.
 
@@ -340,6 +357,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.collect(_scatter.iterate(self, spec))
 
@@ -358,6 +376,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> Generator[tuple[int, ScatterResult], None, None]:
         """Run a batch; yield `(index, ScatterResult)` as each prompt finishes (any order).
 
@@ -385,6 +404,9 @@ class Tasks:
         `progress(done, failed, total)` is called after each prompt (`total`: None without
         `len(prompts)`). `artifact_timeout` is `run`'s: how long a task that announced files
         waits for its zip before the prompt fails with the answer kept (`ArtifactTimeoutError`).
+        `task_deadline` (seconds; default none) is `run`'s `deadline=` for each attempt: a task
+        still streaming then fails (`deadline_exceeded`) and is retried like any failure, so a
+        prompt takes at most `(max_retries + 1) * task_deadline` seconds of dispatch.
 
         Arguments are checked at once; the batch starts when iteration does. Leaving the loop
         early dispatches nothing more and waits for the tasks in flight.
@@ -404,6 +426,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.iterate(self, spec)
 
@@ -423,6 +446,7 @@ class AsyncTasks:
         task_id: str | None = None,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> AsyncIterator[TaskChunk]:
         """Run a task and yield its output as it arrives (see `Tasks.stream`).
 
@@ -431,7 +455,7 @@ class AsyncTasks:
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return self._chunks(request, TaskOutputDecoder(), trust)
+        return self._chunks(request, TaskOutputDecoder(), trust, checked_deadline(deadline))
 
     async def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
         if not trust.demands_anything:
@@ -447,13 +471,20 @@ class AsyncTasks:
             raise refusal_error(worker, reason)
 
     async def _chunks(
-        self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
+        self,
+        request: ExecuteRequest,
+        decoder: TaskOutputDecoder,
+        trust: TrustRequirement,
+        deadline: float | None = None,
     ) -> AsyncIterator[TaskChunk]:
         # The trust check runs when iteration starts, like the request itself.
         await self._enforce_trust(request.worker_id, trust)
         try:
             async with self._client._stream(
-                execute_task.asyncio_stream, TASK_STREAM_READ_TIMEOUT, body=request
+                execute_task.asyncio_stream,
+                TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
+                body=request,
             ) as response:
                 async for data in response.aiter_bytes():
                     for chunk in decoder.feed(data):
@@ -473,6 +504,7 @@ class AsyncTasks:
         artifact_timeout: float = 120.0,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> TaskResult:
         """Run a task to completion (see `Tasks.run`)."""
         started = time.monotonic()
@@ -482,7 +514,7 @@ class AsyncTasks:
         artifacts = self._client.artifacts
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         decoder = TaskOutputDecoder()
-        async for _ in self._chunks(request, decoder, trust):
+        async for _ in self._chunks(request, decoder, trust, checked_deadline(deadline)):
             pass
         paths = await self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
@@ -521,10 +553,9 @@ class AsyncTasks:
             request.worker_id,
             TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
         )
-        ack = await self._client._call(
-            execute_task_async.asyncio_detailed, GatewayAsyncTaskAck, body=request
+        return await self._client._call(
+            execute_task_async.asyncio_detailed, AsyncTaskAck, body=request
         )
-        return ack_from_gateway(ack)
 
     async def scatter(
         self,
@@ -538,6 +569,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on these peers; results in submission order (see `Tasks.scatter`)."""
         from agentfm import _scatter
@@ -552,6 +584,7 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return await _scatter.collect_async(_scatter.aiterate(self, spec))
 
@@ -569,6 +602,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on the workers serving `model` (see `Tasks.scatter_by_model`)."""
         from agentfm import _scatter
@@ -585,6 +619,7 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return await _scatter.collect_async(_scatter.aiterate(self, spec))
 
@@ -603,6 +638,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> AsyncGenerator[tuple[int, ScatterResult], None]:
         """Run a batch; yield `(index, ScatterResult)` as each prompt finishes (see
         `Tasks.scatter_iter`). Iterate with `async for`, inside `contextlib.aclosing(...)` when you
@@ -623,5 +659,6 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.aiterate(self, spec)

@@ -7,7 +7,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.health import Health
 from ...types import Response
 
 
@@ -23,10 +22,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Health | str | None:
+) -> Any | str | None:
     if response.status_code == 200:
-        response_200 = Health.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 405:
@@ -41,19 +39,24 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Health | str]:
+) -> Response[Any | str]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except RecursionError:
+        # JSON nested deeper than the parser can follow: as malformed as any other bad body.
+        raise ValueError("the response body is nested too deeply to parse") from None
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Health | str]:
+) -> Response[Any | str]:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -66,7 +69,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Health | str]
+        Response[Any | str]
     """
 
     kwargs = _get_kwargs()
@@ -81,7 +84,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Health | str | None:
+) -> Any | str | None:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -94,7 +97,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Health | str
+        Any | str
     """
 
     return sync_detailed(
@@ -105,7 +108,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Health | str]:
+) -> Response[Any | str]:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -118,7 +121,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Health | str]
+        Response[Any | str]
     """
 
     kwargs = _get_kwargs()
@@ -131,7 +134,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Health | str | None:
+) -> Any | str | None:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -144,7 +147,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Health | str
+        Any | str
     """
 
     return (

@@ -9,7 +9,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.chat_completion import ChatCompletion
 from ...models.chat_completion_request import ChatCompletionRequest
 from ...models.error_envelope import ErrorEnvelope
 from ...types import UNSET, Response, Unset
@@ -36,13 +35,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ChatCompletion | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 200:
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             # Asked for with `stream: true`: read it with sync_stream / asyncio_stream.
             return None
-        response_200 = ChatCompletion.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -97,12 +95,17 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ChatCompletion | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except RecursionError:
+        # JSON nested deeper than the parser can follow: as malformed as any other bad body.
+        raise ValueError("the response body is nested too deeply to parse") from None
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
@@ -110,7 +113,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ChatCompletionRequest,
-) -> Response[ChatCompletion | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Chat completion routed to one worker
 
      OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
@@ -143,7 +146,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ChatCompletion | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -161,7 +164,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ChatCompletionRequest,
-) -> ChatCompletion | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Chat completion routed to one worker
 
      OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
@@ -194,7 +197,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ChatCompletion | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -207,7 +210,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ChatCompletionRequest,
-) -> Response[ChatCompletion | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Chat completion routed to one worker
 
      OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
@@ -240,7 +243,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ChatCompletion | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -256,7 +259,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ChatCompletionRequest,
-) -> ChatCompletion | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Chat completion routed to one worker
 
      OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
@@ -289,7 +292,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ChatCompletion | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return (

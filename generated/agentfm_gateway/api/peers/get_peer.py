@@ -9,7 +9,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.peer_summary import PeerSummary
 from ...types import Response
 
 
@@ -29,10 +28,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | PeerSummary | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = PeerSummary.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -78,12 +76,17 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | PeerSummary]:
+) -> Response[Any | ErrorEnvelope]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except RecursionError:
+        # JSON nested deeper than the parser can follow: as malformed as any other bad body.
+        raise ValueError("the response body is nested too deeply to parse") from None
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
@@ -91,7 +94,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorEnvelope | PeerSummary]:
+) -> Response[Any | ErrorEnvelope]:
     """Peer summary card
 
      What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
@@ -108,7 +111,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerSummary]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -126,7 +129,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorEnvelope | PeerSummary | None:
+) -> Any | ErrorEnvelope | None:
     """Peer summary card
 
      What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
@@ -143,7 +146,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerSummary
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -156,7 +159,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorEnvelope | PeerSummary]:
+) -> Response[Any | ErrorEnvelope]:
     """Peer summary card
 
      What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
@@ -173,7 +176,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerSummary]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +192,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorEnvelope | PeerSummary | None:
+) -> Any | ErrorEnvelope | None:
     """Peer summary card
 
      What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
@@ -206,7 +209,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerSummary
+        Any | ErrorEnvelope
     """
 
     return (

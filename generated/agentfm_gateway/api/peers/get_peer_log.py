@@ -9,7 +9,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.peer_log import PeerLog
 from ...types import UNSET, Response, Unset
 
 
@@ -41,10 +40,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | PeerLog | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = PeerLog.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -85,12 +83,17 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | PeerLog]:
+) -> Response[Any | ErrorEnvelope]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except RecursionError:
+        # JSON nested deeper than the parser can follow: as malformed as any other bad body.
+        raise ValueError("the response body is nested too deeply to parse") from None
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
@@ -100,7 +103,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Response[ErrorEnvelope | PeerLog]:
+) -> Response[Any | ErrorEnvelope]:
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
@@ -118,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerLog]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -140,7 +143,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> ErrorEnvelope | PeerLog | None:
+) -> Any | ErrorEnvelope | None:
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
@@ -158,7 +161,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerLog
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -175,7 +178,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Response[ErrorEnvelope | PeerLog]:
+) -> Response[Any | ErrorEnvelope]:
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
@@ -193,7 +196,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerLog]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -213,7 +216,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> ErrorEnvelope | PeerLog | None:
+) -> Any | ErrorEnvelope | None:
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
@@ -231,7 +234,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerLog
+        Any | ErrorEnvelope
     """
 
     return (

@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.async_execute_request import AsyncExecuteRequest
-from ...models.async_task_ack import AsyncTaskAck
 from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
@@ -34,10 +33,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 202:
-        response_202 = AsyncTaskAck.from_dict(response.json())
-
+        response_202 = response.json()
         return response_202
 
     if response.status_code == 400:
@@ -79,12 +77,17 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except RecursionError:
+        # JSON nested deeper than the parser can follow: as malformed as any other bad body.
+        raise ValueError("the response body is nested too deeply to parse") from None
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
@@ -92,7 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
@@ -114,7 +117,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AsyncTaskAck | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -132,7 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
@@ -154,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AsyncTaskAck | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -167,7 +170,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
@@ -189,7 +192,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AsyncTaskAck | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -205,7 +208,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
@@ -227,7 +230,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AsyncTaskAck | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return (
