@@ -30,14 +30,15 @@ __all__ = [
 _MIB = 1 << 20
 
 EVENTS_MAX_LINE_BYTES = _MIB
-"""`/v1/events` (gateway-protocol.md 5.8): an event is a peer id, a score and an agent name, a few
-hundred bytes; 1 MiB is thousands of times that and still cheap to hold."""
+"""`/v1/events` (docs/reference/gateway-protocol.md §5.8): an event is a peer id, a score and an
+agent name, a few hundred bytes; 1 MiB is thousands of times that and still cheap to hold."""
 
 OPENAI_STREAM_MAX_LINE_BYTES = 6 * (8 * _MIB + 1 * _MIB) + 64 * 1024
-"""OpenAI routes (5.10, 5.11): the gateway refuses a worker output line over 8 MiB, and a frame
-also echoes the request's `model` (the request is at most 1 MiB). Go's JSON encoder may write a
-byte as six (`<` as `\\u003c`, an invalid byte as `\\ufffd`), so a frame the gateway can
-legitimately send stays under 6 x 9 MiB plus 64 KiB for the fixed fields: about 54 MiB."""
+"""OpenAI routes (docs/reference/gateway-protocol.md §5.10, §5.11): the gateway refuses a worker
+output line over 8 MiB, and a frame also echoes the request's `model` (the request is at most 1
+MiB). Go's JSON encoder may write a byte as six (`<` as `\\u003c`, an invalid byte as `\\ufffd`), so
+a frame the gateway can legitimately send stays under 6 x 9 MiB plus 64 KiB for the fixed fields:
+about 54 MiB."""
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 

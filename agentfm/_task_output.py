@@ -14,9 +14,9 @@ nothing but sentinels follows it, it is not text (`"hi"` + `\\n[AGENTFM: NO_FILE
 `"hi"`). When text does follow (an agent that printed a sentinel-like line itself), that newline
 is delivered before the text, so the lines on either side of a sentinel never run together
 (`"a\\n[AGENTFM: X]\\nb"` reads `"a\\nb"`, as in 0.3.0). So the text differs from 0.3.0's, and
-from the OpenAI routes' (5.10), only by that one trailing newline of a completed task. Text after
-a sentinel is delivered; the task counts as completed only when a completion sentinel is the
-last thing in the body.
+from the OpenAI routes' (docs/reference/gateway-protocol.md §5.10), only by that one trailing
+newline of a completed task. Text after a sentinel is delivered; the task counts as completed only
+when a completion sentinel is the last thing in the body.
 
 `TaskOutputDecoder` is fed bytes as they arrive and returns chunks ready to hand to the caller.
 It holds back only the bytes that could still turn out to be a sentinel line (under 60), a
@@ -185,7 +185,7 @@ class TaskOutputDecoder:
 
 RUN_MAX_TEXT_BYTES = 16 * 1024 * 1024
 """`tasks.run(max_text_bytes=)`'s default: 16 MiB of UTF-8, the most the gateway itself returns
-for one non-streamed answer on its OpenAI routes (gateway-protocol.md 5.10, 9)."""
+for one non-streamed answer on its OpenAI routes (docs/reference/gateway-protocol.md §5.10, §9)."""
 
 
 def checked_max_text_bytes(max_text_bytes: object) -> int:

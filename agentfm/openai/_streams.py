@@ -16,7 +16,8 @@ Both errors carry `partial_text`, the text received before the end (its first 16
 Bounds: decoding is linear in the bytes received; a frame larger than the gateway can send
 (`OPENAI_STREAM_MAX_LINE_BYTES`, about 54 MiB) raises `GatewayProtocolError` (`line_too_long`);
 the text kept for `.text` stops growing at `STREAM_KEPT_TEXT_BYTES` (16 MiB, the gateway's own cap
-on a non-streamed answer, 5.10), so an endless stream does not grow memory.
+on a non-streamed answer, docs/reference/gateway-protocol.md §5.10), so an endless stream does not
+grow memory.
 """
 
 from __future__ import annotations
