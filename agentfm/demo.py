@@ -48,16 +48,6 @@ def hello_world(client: AgentFMClient, model: str = MODEL) -> int:
     print(f"Duration: {result.duration_seconds:.1f}s  (task {result.task_id})")
     for path in result.artifacts:
         print(f"  artifact: {path} ({path.stat().st_size} bytes)")
-    if not result.artifacts:
-        # This worker wrote no file; the demo mesh's policy-writer does, so show that part too.
-        writers = client.workers.list(agent_name="policy-writer")
-        if writers:
-            print(f"\n{worker.agent_name} wrote no file; {writers[0].agent_name} does:")
-            written = client.tasks.run(
-                worker_id=writers[0].peer_id, prompt="Save the policy as policy.md"
-            )
-            for path in written.artifacts:
-                print(f"  artifact: {path} ({path.stat().st_size} bytes)")
 
     _section("4. Stream: text as it arrives, then the end-of-task marker")
     for chunk in client.tasks.stream(worker_id=worker.peer_id, prompt="Translate 'hello, mesh'"):

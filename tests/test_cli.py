@@ -681,7 +681,8 @@ def test_json_answers_of_ping_chat_run_and_stream(cli: Cli, agentfm_mesh: MeshSi
 
     chunks = cli("stream", "--peer", peer, "--prompt", "job", "--json").json_lines()
     assert "received: job" in "".join(c["text"] for c in chunks if c["kind"] == "text")
-    assert chunks[-1] == {"kind": "marker", "text": "", "marker": "NO_FILES"}
+    # The translator writes a file: its stream ends by announcing it.
+    assert chunks[-1] == {"kind": "marker", "text": "", "marker": "FILES_INCOMING"}
 
 
 def test_a_closed_stdout_exits_quietly(cli: Cli) -> None:

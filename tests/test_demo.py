@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -24,9 +25,10 @@ def test_the_demo_tour_shows_an_artifact_and_ends_cleanly() -> None:
     out = completed.stdout
     for section in ("1. Discover", "2. Pick", "3. Dispatch", "4. Stream", "5. OpenAI"):
         assert f"== {section}" in out
-    # The tour shows a file coming back: the demo mesh's file-writing worker's policy.md.
+    # The tour shows a file coming back from the worker it picked: every llama3.2 worker of the
+    # demo mesh writes one.
     [artifact] = [line for line in out.splitlines() if line.strip().startswith("artifact: ")]
-    assert artifact.endswith("policy.md (83 bytes)")
+    assert re.search(r"/(summary|translation)\.md \(\d+ bytes\)$", artifact), artifact
     assert "/extracted/task_" in artifact
     assert "Done." in out
 

@@ -131,8 +131,9 @@ class MeshSpec:
         return {"seed": self.seed, "workers": [worker.to_dict() for worker in self.workers]}
 
 
-# The default demo mesh: two engines, one worker with spare capacity and a GPU, one that writes
-# a file. Users load it with `parse_mesh(DEFAULT_MESH)` or get it from `MeshSimulator()`.
+# The default demo mesh: two engines, one worker with spare capacity and a GPU; every worker
+# writes a file, so the hello world's artifact step shows one whichever worker it picks. Users
+# load it with `parse_mesh(DEFAULT_MESH)` or get it from `MeshSimulator()`.
 DEFAULT_MESH: Mapping[str, Any] = {
     "seed": DEFAULT_SEED,
     "workers": [
@@ -144,6 +145,7 @@ DEFAULT_MESH: Mapping[str, Any] = {
             "max_tasks": 2,
             "delay_seconds": 0.3,
             "cpu_cores": 12,
+            "files": {"summary.md": "# Summary\n\n{prompt}\n"},
         },
         {
             "name": "translator",
@@ -156,6 +158,7 @@ DEFAULT_MESH: Mapping[str, Any] = {
             "gpu_total_gb": 24.0,
             "gpu_used_gb": 3.5,
             "cpu_cores": 16,
+            "files": {"translation.md": "# Translation\n\n{prompt}\n"},
         },
         {
             "name": "policy-writer",
