@@ -6,6 +6,7 @@ The request checks, the sentinel decoding and the judgement of how a stream ende
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
@@ -17,7 +18,7 @@ from agentfm_gateway.api.tasks import execute_task, execute_task_async
 from agentfm_gateway.models import About, AsyncExecuteRequest, ExecuteRequest
 from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
 
-from agentfm._base import check_request_body
+from agentfm._base import MAX_REQUEST_BYTES, check_request_body
 from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
 from agentfm._task_output import TaskOutputDecoder
@@ -25,6 +26,7 @@ from agentfm._trust import TrustRequirement, gateway_refusal_reason, refusal_err
 from agentfm.exceptions import (
     ArtifactError,
     GatewayConnectionError,
+    GatewayTimeoutError,
     InvalidRequestError,
     WorkerStreamError,
 )
@@ -49,20 +51,72 @@ def _checked_prompt(prompt: str) -> str:
     return prompt
 
 
+@functools.lru_cache(maxsize=4096)
+def _decoded_peer_id(worker_id: str) -> str:
+    # A batch sends thousands of tasks to the same few peers: decode each id once (a bad id
+    # raises, and exceptions are not cached).
+    return str(PeerID(worker_id))
+
+
+def checked_peer_id(worker_id: str) -> str:
+    """`worker_id` as a checked peer id string (`InvalidPeerIdError` when it is not one)."""
+    if not isinstance(worker_id, str):
+        return str(PeerID(worker_id))  # raises the typed error naming the value
+    return _decoded_peer_id(worker_id)
+
+
+# JSON escapes an ASCII character to at most 6 bytes (\u001f); the other fields and the
+# punctuation of an /api/execute body stay far below this allowance.
+_BODY_ALLOWANCE = 1024
+
+
+def _surely_fits(worker_id: str, prompt: str, task_id: str | None) -> bool:
+    """True when the encoded body is certainly below the gateway's 1 MiB, without encoding it
+    (the exact check encodes the whole body once more, which a batch of small prompts pays for
+    every task)."""
+    return (
+        prompt.isascii()
+        and 6 * len(prompt) + len(worker_id) + len(task_id or "") + _BODY_ALLOWANCE
+        <= MAX_REQUEST_BYTES
+    )
+
+
 def execute_request(worker_id: str, prompt: str, task_id: str | None) -> ExecuteRequest:
     """The body of `/api/execute`, checked the way the gateway would check it."""
-    peer = PeerID(worker_id)
+    peer = checked_peer_id(worker_id)
     _checked_prompt(prompt)
     if task_id is not None and not is_task_id(task_id):
         raise InvalidRequestError(
             f"task_id {task_id!r} must be 1-128 of [A-Za-z0-9_.-], starting alphanumeric",
             code="invalid_task_id",
         )
-    request = ExecuteRequest(worker_id=str(peer), prompt=prompt)
+    request = ExecuteRequest(worker_id=peer, prompt=prompt)
     if task_id is not None:
         request.task_id = task_id
-    check_request_body(request.to_dict())
+    if not _surely_fits(peer, prompt, task_id):
+        check_request_body(request.to_dict())
     return request
+
+
+def first_byte_timeout_error(worker_id: str, seconds: float) -> GatewayTimeoutError:
+    """A task that sent no byte within scatter's first-byte bound (the attempt is abandoned)."""
+    return GatewayTimeoutError(
+        f"worker {worker_id} sent nothing within {seconds:.1f} s (several times its usual task "
+        "time); the attempt was abandoned and its connection closed",
+        code="first_byte_timeout",
+    )
+
+
+def restore_stream_read_timeout(response: httpx.Response) -> None:
+    """After the first byte, wait for the rest of a task stream as long as `run` always does.
+
+    The first-byte bound is the read timeout of the request until its answer starts; httpx hands
+    the same timeout mapping to the connection, which looks up the read limit again when the
+    body is read, so changing it here applies to the rest of the stream.
+    """
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, dict):
+        timeouts["read"] = TASK_STREAM_READ_TIMEOUT
 
 
 def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> AsyncExecuteRequest:
@@ -106,14 +160,41 @@ def ack_from_gateway(ack: GatewayAsyncTaskAck) -> AsyncTaskAck:
     return AsyncTaskAck(task_id=ack.task_id, status=ack.status, message=ack.message)
 
 
-def artifact_manager(artifacts_dir: Path | None, artifact_timeout: float) -> ArtifactManager:
-    """Where `run` finds and extracts a task's zip (agentfm/artifacts.py); `artifact_timeout`
-    is checked now, before the task is dispatched. Without `artifacts_dir`: `./agentfm_artifacts`.
-    """
-    from agentfm.artifacts import ArtifactManager, checked_timeout
+def artifact_manager(
+    artifacts_dir: Path | None, artifact_timeout: float | None = None
+) -> ArtifactManager:
+    """Where a task's zip is found and extracted (agentfm/artifacts.py); `run` builds one only
+    once a task announced files. `artifact_timeout`, when given, is checked now. Without
+    `artifacts_dir`: `./agentfm_artifacts`."""
+    from agentfm.artifacts import ArtifactManager
 
-    checked_timeout(artifact_timeout)
+    if artifact_timeout is not None:
+        checked_artifact_timeout(artifact_timeout)
     return ArtifactManager(artifacts_dir)
+
+
+def checked_artifact_timeout(artifact_timeout: float) -> float:
+    """`artifact_timeout`, checked before the task is dispatched."""
+    if type(artifact_timeout) is float and artifact_timeout >= 0:
+        return artifact_timeout  # the common case, without importing agentfm.artifacts
+    from agentfm.artifacts import checked_timeout
+
+    return checked_timeout(artifact_timeout)
+
+
+def decoded_body(parts: list[bytes]) -> TaskOutputDecoder:
+    """The decoder after the whole body: `run` wants no chunks, so it is fed once at the end."""
+    decoder = TaskOutputDecoder()
+    decoder.feed(b"".join(parts))
+    decoder.finish()
+    return decoder
+
+
+def partial_text(parts: list[bytes]) -> str:
+    """What arrived of a stream that broke (bytes that might still begin a sentinel excluded)."""
+    decoder = TaskOutputDecoder()
+    decoder.feed(b"".join(parts))
+    return decoder.text
 
 
 def result_from(
@@ -214,25 +295,57 @@ class Tasks:
         of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with `.text`) when
         the announced zip does not appear within `artifact_timeout` seconds.
         """
+        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
+        return self._run(worker_id, prompt, artifact_timeout, trust)
+
+    def _run(
+        self,
+        worker_id: str,
+        prompt: str,
+        artifact_timeout: float,
+        trust: TrustRequirement,
+        first_byte_timeout: float | None = None,
+    ) -> TaskResult:
+        """`run`; with `first_byte_timeout` (scatter's attempts), a task whose answer has not
+        started by then fails with `first_byte_timeout`, its connection closed."""
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
-        artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
-        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        decoder = TaskOutputDecoder()
-        for _ in self._chunks(request, decoder, trust):
-            pass
-        paths = self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
+        artifact_timeout = checked_artifact_timeout(artifact_timeout)
+        self._enforce_trust(request.worker_id, trust)
+        parts: list[bytes] = []
+        answered = False
+        try:
+            with self._client._stream(
+                execute_task.sync_stream,
+                first_byte_timeout or TASK_STREAM_READ_TIMEOUT,
+                body=request,
+            ) as response:
+                answered = True
+                if first_byte_timeout is not None:
+                    restore_stream_read_timeout(response)
+                parts.extend(response.iter_bytes())
+        except GatewayTimeoutError:
+            if first_byte_timeout is not None and not answered:
+                raise first_byte_timeout_error(request.worker_id, first_byte_timeout) from None
+            raise
+        except GatewayConnectionError as error:
+            error.partial_text = partial_text(parts)
+            raise
+        decoder = decoded_body(parts)
+        if not decoder.completed:
+            raise incomplete_stream_error(decoder, request.worker_id)
+        paths = self._collect_artifacts(decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
 
     def _collect_artifacts(
-        self, artifacts: ArtifactManager, decoder: TaskOutputDecoder, task_id: str, timeout: float
+        self, decoder: TaskOutputDecoder, task_id: str, timeout: float
     ) -> list[Path]:
         # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
         if not decoder.files_incoming:
             return []
         try:
-            return artifacts.collect_for_task(task_id, timeout)
+            return artifact_manager(self._client.artifacts_dir).collect_for_task(task_id, timeout)
         except ArtifactError as error:
             # The task completed; only its files failed. Its answer must not be lost with them.
             error.text, error.task_id = decoder.text, task_id
@@ -461,25 +574,58 @@ class AsyncTasks:
         skip_equivocators: bool = False,
     ) -> TaskResult:
         """Run a task to completion (see `Tasks.run`)."""
+        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
+        return await self._run(worker_id, prompt, artifact_timeout, trust)
+
+    async def _run(
+        self,
+        worker_id: str,
+        prompt: str,
+        artifact_timeout: float,
+        trust: TrustRequirement,
+        first_byte_timeout: float | None = None,
+    ) -> TaskResult:
+        """`run` (see `Tasks._run` for `first_byte_timeout`)."""
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
-        artifacts = artifact_manager(self._client.artifacts_dir, artifact_timeout)
-        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        decoder = TaskOutputDecoder()
-        async for _ in self._chunks(request, decoder, trust):
-            pass
-        paths = await self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
+        artifact_timeout = checked_artifact_timeout(artifact_timeout)
+        await self._enforce_trust(request.worker_id, trust)
+        parts: list[bytes] = []
+        answered = False
+        try:
+            async with self._client._stream(
+                execute_task.asyncio_stream,
+                first_byte_timeout or TASK_STREAM_READ_TIMEOUT,
+                body=request,
+            ) as response:
+                answered = True
+                if first_byte_timeout is not None:
+                    restore_stream_read_timeout(response)
+                async for data in response.aiter_bytes():
+                    parts.append(data)
+        except GatewayTimeoutError:
+            if first_byte_timeout is not None and not answered:
+                raise first_byte_timeout_error(request.worker_id, first_byte_timeout) from None
+            raise
+        except GatewayConnectionError as error:
+            error.partial_text = partial_text(parts)
+            raise
+        decoder = decoded_body(parts)
+        if not decoder.completed:
+            raise incomplete_stream_error(decoder, request.worker_id)
+        paths = await self._collect_artifacts(decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
 
     async def _collect_artifacts(
-        self, artifacts: ArtifactManager, decoder: TaskOutputDecoder, task_id: str, timeout: float
+        self, decoder: TaskOutputDecoder, task_id: str, timeout: float
     ) -> list[Path]:
         # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
         if not decoder.files_incoming:
             return []
         try:
-            return await artifacts.acollect_for_task(task_id, timeout)
+            manager = artifact_manager(self._client.artifacts_dir)
+            return await manager.acollect_for_task(task_id, timeout)
         except ArtifactError as error:
             # The task completed; only its files failed. Its answer must not be lost with them.
             error.text, error.task_id = decoder.text, task_id
