@@ -28,6 +28,7 @@ What every driver guarantees:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import queue
@@ -42,7 +43,14 @@ from agentfm_gateway.api.workers import list_workers
 from agentfm_gateway.models import WorkerList
 
 from agentfm._scatter_checkpoint import Checkpoint
-from agentfm._scatter_scheduler import Assignment, Job, Scheduler, Settled, failed_result
+from agentfm._scatter_scheduler import (
+    Assignment,
+    AttemptRecord,
+    Job,
+    Scheduler,
+    Settled,
+    failed_result,
+)
 from agentfm._tasks import _checked_prompt
 from agentfm._trust import TrustRequirement, refusal_reason
 from agentfm._workers import WorkerQuery, profile_from_worker
@@ -77,6 +85,22 @@ CheckpointPath = str | os.PathLike[str] | None
 
 Outcome = TaskResult | BaseException
 Pair = tuple[int, ScatterResult]
+
+# Scatter's attempts carry no trust demand of their own: the scheduler applied it to the peers.
+_NO_TRUST = TrustRequirement()
+_attempt_trace: Callable[[AttemptRecord], object] | None = None
+
+
+@contextlib.contextmanager
+def trace_attempts(callback: Callable[[AttemptRecord], object]) -> Iterator[None]:
+    """Within the block, every batch reports each ended attempt to `callback` (used by the
+    benchmarks in bench/; not thread-safe: one traced batch at a time)."""
+    global _attempt_trace
+    previous, _attempt_trace = _attempt_trace, callback
+    try:
+        yield
+    finally:
+        _attempt_trace = previous
 
 
 # --- arguments ------------------------------------------------------------------------------
@@ -264,6 +288,7 @@ class _Batch:
                 max_concurrency=spec.max_concurrency,
                 max_retries=spec.max_retries,
                 verify_through=verify_through,
+                trace=_attempt_trace,
             )
             scheduler.abort(listing)
             return scheduler
@@ -277,6 +302,7 @@ class _Batch:
             requirement=spec.requirement if spec.requirement.demands_anything else None,
             verify_through=verify_through,
             no_peers_message=no_peers_message,
+            trace=_attempt_trace,
         )
         scheduler.apply_telemetry(online, time.monotonic())
         logger.debug("scatter batch started on %d peers", len(peer_ids))
@@ -388,10 +414,12 @@ def _attempt(
 ) -> None:
     outcome: Outcome
     try:
-        outcome = tasks.run(
-            worker_id=assignment.peer_id,
-            prompt=assignment.prompt,
-            artifact_timeout=spec.artifact_timeout,
+        outcome = tasks._run(
+            assignment.peer_id,
+            assignment.prompt,
+            spec.artifact_timeout,
+            _NO_TRUST,
+            assignment.first_byte_timeout,
         )
     except BaseException as error:  # reported as the attempt's outcome, never lost
         if not isinstance(error, AgentFMError):
@@ -475,10 +503,12 @@ async def _aattempt(
 ) -> None:
     outcome: Outcome
     try:
-        outcome = await tasks.run(
-            worker_id=assignment.peer_id,
-            prompt=assignment.prompt,
-            artifact_timeout=spec.artifact_timeout,
+        outcome = await tasks._run(
+            assignment.peer_id,
+            assignment.prompt,
+            spec.artifact_timeout,
+            _NO_TRUST,
+            assignment.first_byte_timeout,
         )
     except Exception as error:  # a cancelled attempt reports nothing: it stays unanswered
         if not isinstance(error, AgentFMError):

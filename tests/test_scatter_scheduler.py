@@ -271,27 +271,60 @@ def test_a_capacity_refusal_moves_on_at_once_without_spending_a_retry() -> None:
     assert settled.result.attempts == 2
 
 
-def test_a_peer_that_keeps_failing_is_rested() -> None:
-    planner = scheduler(
+def _fail_on_a(planner: Scheduler, error: Exception, times: int, now: float) -> None:
+    failures_on_a = 0
+    while failures_on_a < times:
+        (assignment,) = planner.plan(now)
+        if assignment.peer_id == "A":
+            planner.complete(assignment, error, now)
+            failures_on_a += 1
+        else:
+            planner.complete(assignment, success(assignment), now)
+        planner.take_settled()
+
+
+def _two_peers() -> Scheduler:
+    return scheduler(
         [profile("A", max_tasks=1), profile("B", max_tasks=1)],
         jobs(100),
         max_retries=100,
         max_concurrency=1,
     )
+
+
+def test_a_peer_whose_connection_keeps_failing_is_rested() -> None:
+    planner = _two_peers()
     now = 1.0
-    failures_on_a = 0
-    while failures_on_a < BACKOFF_AFTER_FAILURES:
-        (assignment,) = planner.plan(now)
-        if assignment.peer_id == "A":
-            planner.complete(assignment, dropped("A"), now)
-            failures_on_a += 1
-        else:
-            planner.complete(assignment, success(assignment), now)
-        planner.take_settled()
+    unreachable = WorkerUnreachableError("A unreachable", code="worker_unreachable", status=502)
+    _fail_on_a(planner, unreachable, BACKOFF_AFTER_FAILURES, now)
     resting = planner.peer("A")
     assert resting.available_at > now
     assert resting.free_slots(now) == 0
     assert all(a.peer_id == "B" for a in planner.plan(now))
+
+
+def test_a_peer_that_drops_every_stream_is_rested_once_its_success_rate_is_low() -> None:
+    planner = _two_peers()
+    now = 1.0
+    _fail_on_a(planner, dropped("A"), 3, now)
+    assert planner.peer("A").available_at <= now  # three drops alone say little
+    _fail_on_a(planner, dropped("A"), 2, now)
+    assert planner.peer("A").available_at > now
+    assert all(a.peer_id == "B" for a in planner.plan(now))
+
+
+def test_three_drops_from_a_mostly_reliable_peer_do_not_rest_it() -> None:
+    planner = _two_peers()
+    now = 1.0
+    # Seven successes out of ten, then three drops in a row: a 30%-dropping worker's bad luck.
+    for round_ in range(10):
+        (assignment,) = planner.plan(now)
+        outcome = success(assignment) if round_ % 10 < 7 else dropped(assignment.peer_id)
+        planner.complete(assignment, outcome, now)
+        planner.take_settled()
+    _fail_on_a(planner, dropped("A"), 3, now)
+    assert planner.peer("A").available_at <= now
+    assert planner.peer("A").free_slots(now) == 1
 
 
 def test_an_authentication_failure_ends_the_whole_batch() -> None:
