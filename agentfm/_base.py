@@ -137,8 +137,13 @@ class ClientBase:
 
     @property
     def gateway_url(self) -> str:
-        """The gateway's root URL, e.g. `http://127.0.0.1:8080`."""
+        """The gateway's root URL, e.g. `http://127.0.0.1:8080`. Writable (as in 0.3.0): the
+        next request goes to the new URL."""
         return self._options.gateway_url
+
+    @gateway_url.setter
+    def gateway_url(self, value: str) -> None:
+        self._reconfigure(self._options.derive(gateway_url=value))
 
     @property
     def timeout(self) -> httpx.Timeout:
@@ -147,8 +152,19 @@ class ClientBase:
 
     @property
     def retries(self) -> int:
-        """How many extra attempts a request gets (see `agentfm._retry` for which ones)."""
+        """How many extra attempts a request gets (see `agentfm._retry` for which ones).
+
+        Writable (as in 0.3.0): the next request uses the new value.
+        """
         return self._options.retries
+
+    @retries.setter
+    def retries(self, value: int) -> None:
+        self._reconfigure(self._options.derive(retries=value))
+
+    def _reconfigure(self, options: ClientOptions) -> None:
+        """Apply changed settings to the live connection (each client kind knows how)."""
+        raise NotImplementedError
 
     @property
     def artifacts_dir(self) -> Path | None:

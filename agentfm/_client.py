@@ -41,18 +41,32 @@ from agentfm._transport import (
     RetryingTransport,
     _asyncio_sleep,
 )
-from agentfm.exceptions import AgentFMError
+from agentfm.exceptions import AgentFMError, GatewayProtocolError
 
 if TYPE_CHECKING:
     from agentfm._events import AsyncEvents, Events
     from agentfm._peers import AsyncPeers, Peers
     from agentfm._tasks import AsyncTasks, Tasks
     from agentfm._workers import AsyncWorkers, Workers
+    from agentfm.artifacts import ArtifactManager
     from agentfm.openai import AsyncOpenAI, OpenAI
 
 __all__ = ["AgentFMClient", "AsyncAgentFMClient"]
 
+
+def _artifact_manager(options: ClientOptions) -> ArtifactManager | None:
+    """`client.artifacts`: the harvester of the gateway's artifact folder, or None (no harvest)
+    when `artifacts_dir` is not set, because the folder is then unknown (as in 0.3.0)."""
+    if options.artifacts_dir is None:
+        return None
+    from agentfm.artifacts import ArtifactManager
+
+    return ArtifactManager(options.artifacts_dir)
+
+
 ParsedT = TypeVar("ParsedT")
+# A 1.1.0 gateway has no /health; its cheapest read is the worker list (gateway-versions.md 14).
+WORKERS_PATH = "/api/workers"
 PathSetting = str | os.PathLike[str] | None
 
 
@@ -92,11 +106,19 @@ class AgentFMClient(ClientBase):
             ClientTransport(http_client) if http_client is not None else httpx.HTTPTransport()
         )
         transport = RetryingTransport(wire, RetryPolicy(max_retries=options.retries))
+        self._retrying = transport
+        self.artifacts: ArtifactManager | None = _artifact_manager(options)
         self._http = httpx.Client(
             transport=transport,
             event_hooks={"response": [remember_answer]},
             **self._http_settings(),
         )
+        self._gateway = GatewayClient(base_url=options.gateway_url).set_httpx_client(self._http)
+
+    def _reconfigure(self, options: ClientOptions) -> None:
+        self._options = options
+        self._retrying._policy = RetryPolicy(max_retries=options.retries)
+        self._http.base_url = httpx.URL(options.gateway_url)
         self._gateway = GatewayClient(base_url=options.gateway_url).set_httpx_client(self._http)
 
     @property
@@ -150,7 +172,8 @@ class AgentFMClient(ClientBase):
     ) -> AgentFMClient:
         """A new client with some settings replaced; the others are inherited.
 
-        ``api_key=None`` clears auth on the new client. An injected ``http_client`` is shared.
+        ``api_key=None`` clears auth on the new client; ``artifacts_dir=None`` switches artifact
+        harvesting off. An injected ``http_client`` is shared.
         """
         options = self._options.derive(
             gateway_url=gateway_url,
@@ -164,9 +187,18 @@ class AgentFMClient(ClientBase):
         return derived
 
     def ping(self) -> bool:
-        """True when the gateway answers its health check."""
+        """True when the gateway answers its health check (`/health`; on a 1.1.0 gateway, which
+        has none, `/api/workers`: gateway-versions.md section 15). Never raises; each request
+        is bounded by the client's timeout."""
         try:
             health = self._call(get_health.sync_detailed, Health)
+        except GatewayProtocolError as error:
+            if error.code != "route_not_found":
+                return False
+            try:
+                return self._http.get(WORKERS_PATH).status_code == 200  # any 200 (section 15)
+            except httpx.HTTPError:
+                return False
         except AgentFMError:
             return False
         return health.status == "ok"
@@ -253,11 +285,21 @@ class AsyncAgentFMClient(ClientBase):
             else httpx.AsyncHTTPTransport()
         )
         transport = AsyncRetryingTransport(wire, RetryPolicy(max_retries=options.retries))
+        self._retrying = transport
+        self.artifacts: ArtifactManager | None = _artifact_manager(options)
         self._http = httpx.AsyncClient(
             transport=transport,
             event_hooks={"response": [remember_answer_async]},
             **self._http_settings(),
         )
+        self._gateway = GatewayClient(base_url=options.gateway_url).set_async_httpx_client(
+            self._http
+        )
+
+    def _reconfigure(self, options: ClientOptions) -> None:
+        self._options = options
+        self._retrying._policy = RetryPolicy(max_retries=options.retries)
+        self._http.base_url = httpx.URL(options.gateway_url)
         self._gateway = GatewayClient(base_url=options.gateway_url).set_async_httpx_client(
             self._http
         )
@@ -324,9 +366,16 @@ class AsyncAgentFMClient(ClientBase):
         return derived
 
     async def ping(self) -> bool:
-        """True when the gateway answers its health check."""
+        """True when the gateway answers its health check (see `AgentFMClient.ping`)."""
         try:
             health = await self._call(get_health.asyncio_detailed, Health)
+        except GatewayProtocolError as error:
+            if error.code != "route_not_found":
+                return False
+            try:
+                return (await self._http.get(WORKERS_PATH)).status_code == 200
+            except httpx.HTTPError:
+                return False
         except AgentFMError:
             return False
         return health.status == "ok"

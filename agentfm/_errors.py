@@ -38,12 +38,26 @@ from agentfm.exceptions import (
     NonSelfSubmitterError,
     OriginRefusedError,
     RateLimitError,
+    TaskStreamBrokenError,
+    TaskStreamTimeoutError,
+    UnexpectedAuthError,
+    UnexpectedClientError,
+    UnexpectedNotFoundError,
+    UnexpectedRateLimitError,
+    UnexpectedServerError,
+    UnexpectedStatusError,
     WorkerNotFoundError,
     WorkerStreamError,
     WorkerUnreachableError,
 )
 
-__all__ = ["error_from_response", "error_from_transport", "redact_url"]
+__all__ = [
+    "error_from_envelope",
+    "error_from_response",
+    "error_from_transport",
+    "redact_url",
+    "task_stream_error",
+]
 
 # Section 3.3: every envelope code the gateway sends, to the class that means it.
 _ENVELOPE_CODES: dict[str, type[AgentFMError]] = {
@@ -123,6 +137,7 @@ def _envelope(body: bytes) -> tuple[str, str] | None:
 
 
 def _fallback_class(status: int) -> type[AgentFMError]:
+    """The class of an envelope whose code is not in the catalogue: judged by its status."""
     if status in (401, 407):
         return AuthenticationError
     if status == 429:
@@ -134,13 +149,27 @@ def _fallback_class(status: int) -> type[AgentFMError]:
     return GatewayProtocolError
 
 
+def _unexpected_class(status: int) -> type[AgentFMError]:
+    """The class of a plain-text refusal the catalogue does not know: the status's class, and
+    also a `GatewayProtocolError` (what agentfm 0.3.0 raised for any non-envelope error)."""
+    if status in (401, 407):
+        return UnexpectedAuthError
+    if status == 429:
+        return UnexpectedRateLimitError
+    if status == 404:
+        return UnexpectedNotFoundError
+    if status >= 500:
+        return UnexpectedServerError
+    if 400 <= status < 500:
+        return UnexpectedClientError
+    return UnexpectedStatusError
+
+
 def _build(
     cls: type[AgentFMError], message: str, code: str, status: int, headers: Mapping[str, str]
 ) -> AgentFMError:
-    if cls is RateLimitError:
-        return RateLimitError(
-            message, code=code, status=status, retry_after=parse_retry_after(headers)
-        )
+    if issubclass(cls, RateLimitError):
+        return cls(message, code=code, status=status, retry_after=parse_retry_after(headers))
     if cls is AsyncCapacityError:
         return AsyncCapacityError(
             message, code=code, status=status, retry_after=parse_retry_after(headers)
@@ -168,15 +197,52 @@ def error_from_response(status: int, headers: Mapping[str, str], body: bytes) ->
     for refusal_status, prefix, cls, code in _PLAIN_TEXT_REFUSALS:
         if status == refusal_status and text.startswith(prefix):
             return _build(cls, text or f"HTTP {status}", code, status, headers)
-    fallback = _fallback_class(status)
+    fallback = _unexpected_class(status)
     message = text or f"the gateway answered HTTP {status} with an empty body"
     return _build(fallback, message, f"http_{status}", status, headers)
+
+
+def error_from_envelope(status: int, envelope: object) -> AgentFMError:
+    """The error a decoded JSON error envelope means; a `GatewayProtocolError` when `envelope`
+    is not one. Never raises (it backs the 0.3.0 `exceptions.from_envelope`)."""
+    if not isinstance(status, int) or isinstance(status, bool):
+        status = 0
+    detail = envelope.get("error") if isinstance(envelope, Mapping) else None
+    if not isinstance(detail, Mapping):
+        return GatewayProtocolError(
+            f"the gateway answered HTTP {status} without a JSON error envelope",
+            code="unparseable_envelope",
+            status=status,
+        )
+    code = detail.get("code")
+    message = detail.get("message")
+    code = code if isinstance(code, str) and code else f"http_{status}"
+    message = message[:_MAX_MESSAGE_CHARS] if isinstance(message, str) else "unknown error"
+    cls = _ENVELOPE_CODES.get(code) or _fallback_class(status)
+    return _build(cls, message, code, status, httpx.Headers())
 
 
 def redact_url(url: httpx.URL | str) -> str:
     """The URL without user info or query, safe to show in an error or a log line."""
     parsed = httpx.URL(str(url))
     return str(parsed.copy_with(username=None, password=None, query=None, fragment=None))
+
+
+def task_stream_error(error: GatewayConnectionError, partial_text: str) -> AgentFMError:
+    """The error for a transport failure while a task's answer streams: also a
+    `WorkerStreamError`, as agentfm 0.3.0 raised, unless the gateway was never reached."""
+    if error.code == "connection_error" or isinstance(error, TaskStreamBrokenError):
+        error.partial_text = partial_text
+        return error
+    cls = (
+        TaskStreamTimeoutError if isinstance(error, GatewayTimeoutError) else TaskStreamBrokenError
+    )
+    return cls(
+        f"{error.message}; the task's answer was cut off after {len(partial_text)} characters",
+        code=error.code,
+        status=error.status,
+        partial_text=partial_text,
+    )
 
 
 def error_from_transport(error: httpx.HTTPError, gateway_url: str) -> AgentFMError:

@@ -49,13 +49,20 @@ from agentfm._scatter_scheduler import (
     Job,
     Scheduler,
     Settled,
+    Verdict,
     failed_result,
+    verdict_of,
 )
 from agentfm._tasks import _checked_prompt
 from agentfm._trust import TrustRequirement, refusal_reason
 from agentfm._workers import WorkerQuery, profile_from_worker
 from agentfm.artifacts import checked_timeout
-from agentfm.exceptions import AgentFMError, InvalidRequestError
+from agentfm.exceptions import (
+    AgentFMError,
+    InvalidArgumentError,
+    InvalidRequestError,
+    WorkerNotFoundError,
+)
 from agentfm.models import PeerID, ScatterResult, TaskResult, WorkerProfile
 
 if TYPE_CHECKING:
@@ -106,8 +113,8 @@ def trace_attempts(callback: Callable[[AttemptRecord], object]) -> Iterator[None
 # --- arguments ------------------------------------------------------------------------------
 
 
-def _invalid(message: str) -> InvalidRequestError:
-    return InvalidRequestError(message, code="invalid_argument")
+def _invalid(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(message, code="invalid_argument")
 
 
 def _whole_number(name: str, value: object, minimum: int) -> int:
@@ -125,7 +132,10 @@ def _iterable(name: str, value: object) -> Iterable[object]:
 
 def _peer_list(peer_ids: object) -> tuple[str, ...]:
     ids = (str(PeerID(cast(str, peer_id))) for peer_id in _iterable("peer_ids", peer_ids))
-    return tuple(dict.fromkeys(ids))
+    unique = tuple(dict.fromkeys(ids))
+    if not unique:
+        raise _invalid("peer_ids is empty: give at least one peer id")
+    return unique
 
 
 def _checkpoint_path(checkpoint: object) -> Path | None:
@@ -281,6 +291,26 @@ class _Batch:
         spec = self.spec
         checkpoint = self._checkpoint
         verify_through = checkpoint.lowest_index if checkpoint is not None else None
+        explicit = spec.peer_ids is not None
+        if (
+            isinstance(listing, AgentFMError)
+            and explicit
+            and not spec.requirement.demands_anything
+            and verdict_of(listing) is not Verdict.FATAL  # e.g. a bad key fails dispatch too
+        ):
+            # Telemetry is advice for named peers: dispatch anyway, learn capacity from refusals.
+            logger.debug("scatter starts without telemetry: %s", listing)
+            scheduler = Scheduler(
+                self._feed(),
+                list(spec.peer_ids or ()),
+                max_concurrency=spec.max_concurrency,
+                max_retries=spec.max_retries,
+                verify_through=verify_through,
+                explicit_peers=True,
+                trace=_attempt_trace,
+            )
+            scheduler.refresh_failed(time.monotonic())
+            return scheduler
         if isinstance(listing, AgentFMError):
             scheduler = Scheduler(
                 self._feed(),
@@ -294,6 +324,9 @@ class _Batch:
             return scheduler
         online = [profile_from_worker(worker) for worker in listing.agents]
         peer_ids, no_peers_message = spec.select_peers(online)
+        if not peer_ids:
+            # Only with model=: nothing to run the batch on is an error of the call (0.3.0).
+            raise WorkerNotFoundError(no_peers_message, code="no_matching_worker")
         scheduler = Scheduler(
             self._feed(),
             peer_ids,
@@ -302,6 +335,7 @@ class _Batch:
             requirement=spec.requirement if spec.requirement.demands_anything else None,
             verify_through=verify_through,
             no_peers_message=no_peers_message,
+            explicit_peers=explicit,
             trace=_attempt_trace,
         )
         scheduler.apply_telemetry(online, time.monotonic())
@@ -385,11 +419,23 @@ class _InOrder:
 # --- the sync driver: a bounded thread pool -------------------------------------------------
 
 
+def _unavailable(error: Exception) -> AgentFMError:
+    """A telemetry fetch that failed outside the SDK (e.g. a test double that does not serve
+    `/api/workers`): telemetry is advice, so this becomes a failed fetch, not a crash."""
+    if isinstance(error, AgentFMError):
+        return error
+    logger.debug("scatter telemetry fetch raised %s", type(error).__name__, exc_info=error)
+    return AgentFMError(
+        f"the worker list could not be fetched ({type(error).__name__})",
+        code="telemetry_unavailable",
+    )
+
+
 def _fetch(client: AgentFMClient) -> WorkerList | AgentFMError:
     try:
         return client._call(list_workers.sync_detailed, WorkerList)
-    except AgentFMError as error:
-        return error
+    except Exception as error:  # telemetry is advice: see _unavailable
+        return _unavailable(error)
 
 
 def _apply_refresh(scheduler: Scheduler, listing: WorkerList | AgentFMError) -> None:
@@ -486,8 +532,8 @@ def collect(pairs: Generator[Pair, None, None]) -> list[ScatterResult]:
 async def _afetch(client: AsyncAgentFMClient) -> WorkerList | AgentFMError:
     try:
         return await client._call(list_workers.asyncio_detailed, WorkerList)
-    except AgentFMError as error:
-        return error
+    except Exception as error:  # telemetry is advice: see _unavailable
+        return _unavailable(error)
 
 
 async def _arefresh(client: AsyncAgentFMClient, scheduler: Scheduler) -> None:

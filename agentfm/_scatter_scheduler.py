@@ -10,6 +10,13 @@ load is the telemetry's `current_tasks` minus what this batch had there while th
 fetched (the count includes our own tasks; on a real mesh it also lags by ~3 s, section 8.1).
 Peers are filled least-loaded first.
 
+Explicit peers (`peer_ids=`) do not depend on `/api/workers`: the listing is advice. A listed peer
+missing from it (or every peer, when the fetch failed) is still dispatched to, and `/api/execute`
+says whether it exists. Without telemetry a peer's capacity is learnt from its refusals: it
+starts at `max_concurrency` and a capacity refusal lowers it to what this batch still runs there
+(at least 1), resting the peer briefly. With trust options, telemetry is required (a peer missing
+from it cannot be judged, so it is not used).
+
 Failures (see `verdict_of`). A worker that refused for capacity never ran the task: the prompt
 moves to another peer at once and the refusal is not counted against `max_retries` (a separate,
 larger budget bounds it). A trust refusal or an unknown worker makes that peer unusable for the
@@ -269,6 +276,8 @@ class PeerState:
     consecutive_failures: int = 0
     available_at: float = 0.0
     unusable: AgentFMError | None = None
+    telemetry_known: bool = False
+    """The last `/api/workers` answer listed this peer (its capacity comes from there)."""
     mean_seconds: float | None = None
     slowest_seconds: float | None = None
     """The longest successful attempt here (bounds the wait for a first byte)."""
@@ -374,6 +383,7 @@ class Scheduler:
         requirement: TrustRequirement | None = None,
         verify_through: int | None = None,
         no_peers_message: str = "no peers to dispatch to",
+        explicit_peers: bool = False,
         trace: Callable[[AttemptRecord], object] | None = None,
     ) -> None:
         self._feed = feed
@@ -384,7 +394,14 @@ class Scheduler:
         self._max_retries = max_retries
         self._requirement = requirement
         self._lookahead = max(MIN_LOOKAHEAD, LOOKAHEAD_PER_SLOT * max_concurrency)
-        self._peers = {peer_id: PeerState(peer_id, order) for order, peer_id in enumerate(peer_ids)}
+        # Peers the caller named are dispatched to even when the telemetry does not list them
+        # (see the module docstring); until it does, their capacity is learnt from refusals.
+        self._explicit_peers = explicit_peers
+        initial_capacity = max_concurrency if explicit_peers else 1
+        self._peers = {
+            peer_id: PeerState(peer_id, order, max_tasks=initial_capacity)
+            for order, peer_id in enumerate(peer_ids)
+        }
         self._usable = len(self._peers)
         # Peers that may have a free slot, least loaded first (entries are re-checked when taken
         # out: a stale one is put back with its current rank), and resting peers by wake time.
@@ -483,6 +500,17 @@ class Scheduler:
         self._refreshing = False
         self._last_refresh = now
         self._refresh_soon = False
+        if not self._explicit_peers:
+            return
+        for peer in self._peers.values():
+            if peer.busy_until_refresh:
+                # A named peer waiting for telemetry that does not come: rest it briefly and go
+                # on learning its capacity from refusals instead.
+                peer.busy_until_refresh = False
+                peer.telemetry_known = False
+                peer.max_tasks = max(1, min(peer.max_tasks, peer.ours))
+                peer.available_at = max(peer.available_at, now + REFRESH_AFTER_REFUSAL_SECONDS)
+        self._reindex(now)
 
     def apply_telemetry(self, profiles: Iterable[WorkerProfile], now: float) -> None:
         """Take in one `/api/workers` answer (the online workers)."""
@@ -494,6 +522,12 @@ class Scheduler:
             if peer.unusable is not None:
                 continue
             profile = by_id.get(peer.peer_id)
+            if profile is None and self._explicit_peers and self._requirement is None:
+                # Not listed (yet, or by this gateway generation): dispatch says the truth.
+                peer.telemetry_known = False
+                peer.others = 0
+                peer.busy_until_refresh = False
+                continue
             if profile is None:
                 # Not in the live table: /api/execute would answer 404 (5.4).
                 self._make_unusable(
@@ -512,6 +546,7 @@ class Scheduler:
             if reason is not None:
                 self._make_unusable(peer, refusal_error(profile, reason))
                 continue
+            peer.telemetry_known = True
             # max_tasks <= 0 would mean "no limit"; the batch's own concurrency then bounds it.
             peer.max_tasks = profile.max_tasks if profile.max_tasks > 0 else self._max_concurrency
             peer.others = max(0, profile.current_tasks - max(peer.high_water, peer.ours))
@@ -827,9 +862,14 @@ class Scheduler:
             self._make_unusable(peer, error)
         elif verdict is Verdict.REFUSED:
             peer.failed(now, None)
-            if not peer.busy_until_refresh:
-                peer.busy_until_refresh = True
-                self._blocked += 1
+            if peer.telemetry_known:
+                if not peer.busy_until_refresh:
+                    peer.busy_until_refresh = True
+                    self._blocked += 1
+            else:
+                # No telemetry to wait for: it holds no more than what we still run there.
+                peer.max_tasks = max(1, min(peer.max_tasks, peer.ours))
+                peer.available_at = max(peer.available_at, now + REFRESH_AFTER_REFUSAL_SECONDS)
             self._refresh_soon = True
             job.refusals += 1
             if job.refusals > self._refusal_limit:

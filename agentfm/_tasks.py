@@ -19,6 +19,7 @@ from agentfm_gateway.models import About, AsyncExecuteRequest, ExecuteRequest
 from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
 
 from agentfm._base import MAX_REQUEST_BYTES, check_request_body
+from agentfm._errors import task_stream_error
 from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
 from agentfm._task_output import TaskOutputDecoder
@@ -28,7 +29,7 @@ from agentfm.exceptions import (
     GatewayConnectionError,
     GatewayTimeoutError,
     InvalidRequestError,
-    WorkerStreamError,
+    TaskExecutionError,
 )
 from agentfm.models import AsyncTaskAck, PeerID, ScatterResult, TaskChunk, TaskResult
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from agentfm._scatter import CheckpointPath, PickCallback, ProgressCallback
     from agentfm.artifacts import ArtifactManager
 
-__all__ = ["AsyncTasks", "Tasks", "artifact_manager"]
+__all__ = ["AsyncTasks", "Tasks", "checked_artifact_timeout"]
 
 # Section 5.4: a worker that refuses a task before running it says so in one line.
 _REFUSAL = re.compile(r"^❌ ERROR: (Worker is |Version mismatch)")
@@ -54,15 +55,14 @@ def _checked_prompt(prompt: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _decoded_peer_id(worker_id: str) -> str:
     # A batch sends thousands of tasks to the same few peers: decode each id once (a bad id
-    # raises, and exceptions are not cached).
+    # raises, and exceptions are not cached). Results also share one string per peer.
     return str(PeerID(worker_id))
 
 
 def checked_peer_id(worker_id: str) -> str:
     """`worker_id` as a checked peer id string (`InvalidPeerIdError` when it is not one)."""
-    if not isinstance(worker_id, str):
-        return str(PeerID(worker_id))  # raises the typed error naming the value
-    return _decoded_peer_id(worker_id)
+    # A non-string (unhashable, say) goes straight to PeerID, which raises the typed error.
+    return _decoded_peer_id(worker_id) if isinstance(worker_id, str) else str(PeerID(worker_id))
 
 
 # JSON escapes an ASCII character to at most 6 bytes (\u001f); the other fields and the
@@ -72,8 +72,7 @@ _BODY_ALLOWANCE = 1024
 
 def _surely_fits(worker_id: str, prompt: str, task_id: str | None) -> bool:
     """True when the encoded body is certainly below the gateway's 1 MiB, without encoding it
-    (the exact check encodes the whole body once more, which a batch of small prompts pays for
-    every task)."""
+    (the exact check encodes the whole body once more, which every task of a batch paid)."""
     return (
         prompt.isascii()
         and 6 * len(prompt) + len(worker_id) + len(task_id or "") + _BODY_ALLOWANCE
@@ -119,6 +118,21 @@ def restore_stream_read_timeout(response: httpx.Response) -> None:
         timeouts["read"] = TASK_STREAM_READ_TIMEOUT
 
 
+def decoded_body(parts: list[bytes]) -> TaskOutputDecoder:
+    """The decoder after the whole body: `run` wants no chunks, so it is fed once at the end."""
+    decoder = TaskOutputDecoder()
+    decoder.feed(b"".join(parts))
+    decoder.finish()
+    return decoder
+
+
+def partial_text(parts: list[bytes]) -> str:
+    """What arrived of a stream that broke (bytes that might still begin a sentinel excluded)."""
+    decoder = TaskOutputDecoder()
+    decoder.feed(b"".join(parts))
+    return decoder.text
+
+
 def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> AsyncExecuteRequest:
     """The body of `/api/execute/async`. The gateway accepts any `webhook_url` and silently
     drops a bad one at delivery time, so a malformed one is refused here instead."""
@@ -137,19 +151,21 @@ def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> Async
     return request
 
 
-def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> WorkerStreamError:
+def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> TaskExecutionError:
     """The error for a 200 answer that ended without a completion sentinel (section 5.4)."""
     text = decoder.text
     if _REFUSAL.match(text):
-        return WorkerStreamError(
+        return TaskExecutionError(
             f"worker {worker_id} refused the task: {text.strip()}",
             code="worker_refused",
             status=200,
             partial_text=text,
         )
-    return WorkerStreamError(
+    return TaskExecutionError(
         f"the task stream from worker {worker_id} ended without a completion sentinel "
-        f"after {len(text)} characters: the worker crashed or the connection to it was lost",
+        f"after {len(text)} characters: the worker crashed or the connection to it was lost. "
+        "(A test double of the gateway must end the body with the sentinel: "
+        "agentfm.testing.task_body(text) builds one.)",
         code="stream_incomplete",
         status=200,
         partial_text=text,
@@ -160,19 +176,6 @@ def ack_from_gateway(ack: GatewayAsyncTaskAck) -> AsyncTaskAck:
     return AsyncTaskAck(task_id=ack.task_id, status=ack.status, message=ack.message)
 
 
-def artifact_manager(
-    artifacts_dir: Path | None, artifact_timeout: float | None = None
-) -> ArtifactManager:
-    """Where a task's zip is found and extracted (agentfm/artifacts.py); `run` builds one only
-    once a task announced files. `artifact_timeout`, when given, is checked now. Without
-    `artifacts_dir`: `./agentfm_artifacts`."""
-    from agentfm.artifacts import ArtifactManager
-
-    if artifact_timeout is not None:
-        checked_artifact_timeout(artifact_timeout)
-    return ArtifactManager(artifacts_dir)
-
-
 def checked_artifact_timeout(artifact_timeout: float) -> float:
     """`artifact_timeout`, checked before the task is dispatched."""
     if type(artifact_timeout) is float and artifact_timeout >= 0:
@@ -180,21 +183,6 @@ def checked_artifact_timeout(artifact_timeout: float) -> float:
     from agentfm.artifacts import checked_timeout
 
     return checked_timeout(artifact_timeout)
-
-
-def decoded_body(parts: list[bytes]) -> TaskOutputDecoder:
-    """The decoder after the whole body: `run` wants no chunks, so it is fed once at the end."""
-    decoder = TaskOutputDecoder()
-    decoder.feed(b"".join(parts))
-    decoder.finish()
-    return decoder
-
-
-def partial_text(parts: list[bytes]) -> str:
-    """What arrived of a stream that broke (bytes that might still begin a sentinel excluded)."""
-    decoder = TaskOutputDecoder()
-    decoder.feed(b"".join(parts))
-    return decoder.text
 
 
 def result_from(
@@ -274,8 +262,7 @@ class Tasks:
                 for data in response.iter_bytes():
                     yield from decoder.feed(data)
         except GatewayConnectionError as error:
-            error.partial_text = decoder.text
-            raise
+            raise task_stream_error(error, decoder.text) from None
         yield from decoder.finish()
         if not decoder.completed:
             raise incomplete_stream_error(decoder, request.worker_id)
@@ -291,9 +278,10 @@ class Tasks:
     ) -> TaskResult:
         """Run a task to completion; return its text, and artifacts when the worker wrote files.
 
-        Files are awaited only when the worker announced them; they are extracted into a folder
-        of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with `.text`) when
-        the announced zip does not appear within `artifact_timeout` seconds.
+        Files are harvested only when the client has `artifacts_dir` (else `artifacts == []`, as
+        in 0.3.0) and awaited only when the worker announced them; they are extracted into a
+        folder of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with
+        `.text`) when the announced zip does not appear within `artifact_timeout` seconds.
         """
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         return self._run(worker_id, prompt, artifact_timeout, trust)
@@ -306,8 +294,9 @@ class Tasks:
         trust: TrustRequirement,
         first_byte_timeout: float | None = None,
     ) -> TaskResult:
-        """`run`; with `first_byte_timeout` (scatter's attempts), a task whose answer has not
-        started by then fails with `first_byte_timeout`, its connection closed."""
+        """`run`, without chunk objects (the body is decoded once, at its end); with
+        `first_byte_timeout` (scatter's attempts), a task whose answer has not started by then
+        fails with code `first_byte_timeout`, its connection closed."""
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
@@ -325,27 +314,31 @@ class Tasks:
                 if first_byte_timeout is not None:
                     restore_stream_read_timeout(response)
                 parts.extend(response.iter_bytes())
-        except GatewayTimeoutError:
+        except GatewayTimeoutError as error:
             if first_byte_timeout is not None and not answered:
                 raise first_byte_timeout_error(request.worker_id, first_byte_timeout) from None
-            raise
+            raise task_stream_error(error, partial_text(parts)) from None
         except GatewayConnectionError as error:
-            error.partial_text = partial_text(parts)
-            raise
+            raise task_stream_error(error, partial_text(parts)) from None
         decoder = decoded_body(parts)
         if not decoder.completed:
             raise incomplete_stream_error(decoder, request.worker_id)
-        paths = self._collect_artifacts(decoder, task_id, artifact_timeout)
+        paths = self._collect_artifacts(self._client.artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
 
     def _collect_artifacts(
-        self, decoder: TaskOutputDecoder, task_id: str, timeout: float
+        self,
+        artifacts: ArtifactManager | None,
+        decoder: TaskOutputDecoder,
+        task_id: str,
+        timeout: float,
     ) -> list[Path]:
         # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
-        if not decoder.files_incoming:
+        # Without artifacts_dir the gateway's folder is unknown: nothing is harvested (0.3.0).
+        if artifacts is None or not decoder.files_incoming:
             return []
         try:
-            return artifact_manager(self._client.artifacts_dir).collect_for_task(task_id, timeout)
+            return artifacts.collect_for_task(task_id, timeout)
         except ArtifactError as error:
             # The task completed; only its files failed. Its answer must not be lost with them.
             error.text, error.task_id = decoder.text, task_id
@@ -425,7 +418,9 @@ class Tasks:
         """Run every prompt on the online workers serving `model`; results in submission order.
 
         `pick(workers)` chooses among the matching workers (e.g. lowest GPU usage); without it,
-        the least loaded come first. `max_workers` caps how many are used. See `scatter_iter`.
+        the least loaded come first. `max_workers` caps how many are used. `WorkerNotFoundError`
+        when no worker is left to run on (none serves `model`, or the trust options or `pick`
+        refused them all). See `scatter_iter`.
         """
         from agentfm import _scatter
 
@@ -468,7 +463,10 @@ class Tasks:
 
         Scheduling: at most `max_concurrency` tasks in flight, and never more on a worker than its
         free slots (`max_tasks - current_tasks` from `/api/workers`, plus what this batch runs
-        there); least-loaded peers first. A failure is retried on a different peer when one
+        there); least-loaded peers first. With `peer_ids=` the listing is advice: when it cannot
+        be fetched, or does not list a peer, that peer is still dispatched to and its capacity
+        is learnt from its refusals (an empty `peer_ids` raises `InvalidArgumentError`, a
+        `ValueError`). A failure is retried on a different peer when one
         exists, at most `max_retries` times; a worker that refused for capacity never ran the
         task, so moving on does not spend a retry. Not retried: a bad request (final for the
         prompt) and a trust refusal or unknown worker (the peer is dropped from the batch). A
@@ -557,8 +555,7 @@ class AsyncTasks:
                     for chunk in decoder.feed(data):
                         yield chunk
         except GatewayConnectionError as error:
-            error.partial_text = decoder.text
-            raise
+            raise task_stream_error(error, decoder.text) from None
         for chunk in decoder.finish():
             yield chunk
         if not decoder.completed:
@@ -604,28 +601,32 @@ class AsyncTasks:
                     restore_stream_read_timeout(response)
                 async for data in response.aiter_bytes():
                     parts.append(data)
-        except GatewayTimeoutError:
+        except GatewayTimeoutError as error:
             if first_byte_timeout is not None and not answered:
                 raise first_byte_timeout_error(request.worker_id, first_byte_timeout) from None
-            raise
+            raise task_stream_error(error, partial_text(parts)) from None
         except GatewayConnectionError as error:
-            error.partial_text = partial_text(parts)
-            raise
+            raise task_stream_error(error, partial_text(parts)) from None
         decoder = decoded_body(parts)
         if not decoder.completed:
             raise incomplete_stream_error(decoder, request.worker_id)
-        paths = await self._collect_artifacts(decoder, task_id, artifact_timeout)
+        artifacts = self._client.artifacts
+        paths = await self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
 
     async def _collect_artifacts(
-        self, decoder: TaskOutputDecoder, task_id: str, timeout: float
+        self,
+        artifacts: ArtifactManager | None,
+        decoder: TaskOutputDecoder,
+        task_id: str,
+        timeout: float,
     ) -> list[Path]:
         # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
-        if not decoder.files_incoming:
+        # Without artifacts_dir the gateway's folder is unknown: nothing is harvested (0.3.0).
+        if artifacts is None or not decoder.files_incoming:
             return []
         try:
-            manager = artifact_manager(self._client.artifacts_dir)
-            return await manager.acollect_for_task(task_id, timeout)
+            return await artifacts.acollect_for_task(task_id, timeout)
         except ArtifactError as error:
             # The task completed; only its files failed. Its answer must not be lost with them.
             error.text, error.task_id = decoder.text, task_id

@@ -22,10 +22,14 @@ Extraction refuses, with `ArtifactError`, anything a worker should not be able t
 caller's disk: paths that leave the folder (`../`, absolute, drive letters, backslashes),
 symlink or device entries, encrypted entries, duplicate names (also differing only in case),
 more entries than `max_entries`, more bytes than `max_extract_bytes` (counted while writing, not
-taken from the headers), a compression ratio beyond `max_compression_ratio`, and corrupt or
+taken from the headers), a compression ratio beyond `max_compression_ratio` (for each entry, and
+for the whole archive: everything written against the zip's size on disk; both once past
+`RATIO_GRACE_BYTES`), entries whose data overlap each other or reach into the central directory
+(the trick that lets a tiny zip expand one compressed stream once per entry), and corrupt or
 truncated archives. It writes into a temporary sibling folder and renames it into place only
-when every entry was written, so a refusal leaves nothing behind. File permissions from the
-archive are not applied; the task folder is owner-only (0700).
+when every entry was written, so a refusal leaves nothing behind: folders are created and
+removed without recursion, so even a tree thousands of levels deep is cleaned up. File
+permissions from the archive are not applied; the task folder is owner-only (0700).
 """
 
 from __future__ import annotations
@@ -35,13 +39,12 @@ import logging
 import math
 import os
 import re
-import shutil
 import stat
 import tempfile
 import time
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import attrs
@@ -67,10 +70,15 @@ DEFAULT_MAX_EXTRACT_BYTES = 1 << 30
 DEFAULT_MAX_ENTRIES = 10_000
 DEFAULT_MAX_COMPRESSION_RATIO = 100.0
 # Small entries reach absurd ratios harmlessly (100 KiB of spaces deflates about 1000:1), so the
-# ratio cap only applies once an entry has inflated past this many bytes.
+# ratio cap only applies once an entry (or the whole archive) has inflated past this many bytes.
 RATIO_GRACE_BYTES = 1 << 20
+# A local file header: signature, fixed fields, then the name and extra field (APPNOTE 4.3.7).
+_LOCAL_HEADER_SIZE = 30
+_LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
 
 _COPY_CHUNK = 64 * 1024
+# How long a zip refused as corrupt must keep its size before the refusal is final (_PartialZip).
+PARTIAL_ZIP_STABLE_SECONDS = 1.0
 # The zip lands within milliseconds of the task's response ending (section 6): poll fast at
 # first, then back off.
 _FIRST_POLL_SECONDS = 0.01
@@ -197,15 +205,21 @@ def _too_inflated(written: int, compressed: int, limits: _Limits) -> bool:
     return written > RATIO_GRACE_BYTES and written > limits.max_ratio * max(compressed, 1)
 
 
-def _plan(infos: Sequence[zipfile.ZipInfo], archive: Path, limits: _Limits) -> list[_Entry]:
-    """Check every entry before anything is written (no I/O). Sizes in the headers are only
-    used to refuse early: the extraction counts the bytes it really writes."""
+def _check_entry_count(infos: Sequence[zipfile.ZipInfo], archive: Path, limits: _Limits) -> None:
     if len(infos) > limits.max_entries:
         raise _refusal(
             archive,
             f"{len(infos)} entries, more than the cap of {limits.max_entries}",
             "artifact_too_many_entries",
         )
+
+
+def _plan(
+    infos: Sequence[zipfile.ZipInfo], archive: Path, limits: _Limits, archive_size: int
+) -> list[_Entry]:
+    """Check every entry before anything is written (no I/O). Sizes in the headers are only
+    used to refuse early: the extraction counts the bytes it really writes."""
+    _check_entry_count(infos, archive, limits)
     entries: list[_Entry] = []
     files: set[str] = set()
     directories: set[str] = set()  # `dir/` entries
@@ -248,8 +262,120 @@ def _plan(infos: Sequence[zipfile.ZipInfo], archive: Path, limits: _Limits) -> l
                     f"{limits.max_ratio:g}",
                     "artifact_ratio",
                 )
+            if _too_inflated(declared, archive_size, limits):
+                raise _refusal(
+                    archive,
+                    f"its entries declare more than a compression ratio of {limits.max_ratio:g} "
+                    "of the archive's size",
+                    "artifact_ratio",
+                )
         entries.append(_Entry(info=info, parts=parts, is_dir=is_dir))
     return entries
+
+
+def _check_layout(
+    archive: zipfile.ZipFile,
+    archive_path: Path,
+    infos: Sequence[zipfile.ZipInfo],
+    archive_size: int,
+) -> None:
+    """Refuse entries whose bytes overlap or run into the central directory.
+
+    In an honest zip every entry owns its own stretch of the file (header, then compressed data)
+    and all of them end before the central directory. Overlapping entries let N directory records
+    share one compressed stream, so each passes the per-entry ratio cap while the archive
+    expands N times over; pointing into the central directory is the same trick with other bytes.
+    """
+    # zipfile's own offset of the central directory (after any prepended bytes); the file size
+    # is a safe stand-in if a future zipfile drops the attribute.
+    start_dir = getattr(archive, "start_dir", None)
+    central_directory = start_dir if isinstance(start_dir, int) else archive_size
+    handle = archive.fp
+    if handle is None:  # pragma: no cover - the archive is open while this runs
+        raise _refusal(archive_path, "the archive is closed", "artifact_corrupt")
+    spans: list[tuple[int, int, str]] = []
+    for info in infos:
+        handle.seek(info.header_offset)
+        header = handle.read(_LOCAL_HEADER_SIZE)
+        if len(header) != _LOCAL_HEADER_SIZE or not header.startswith(_LOCAL_HEADER_SIGNATURE):
+            raise _refusal(
+                archive_path,
+                f"entry {_shown(info.orig_filename)} has no local header where it says",
+                "artifact_corrupt",
+            )
+        name_length = int.from_bytes(header[26:28], "little")
+        extra_length = int.from_bytes(header[28:30], "little")
+        end = (
+            info.header_offset
+            + _LOCAL_HEADER_SIZE
+            + name_length
+            + extra_length
+            + info.compress_size
+        )
+        spans.append((info.header_offset, end, info.orig_filename))
+    spans.sort()
+    previous_end, previous_name = 0, ""
+    for start, end, name in spans:
+        if start < previous_end:
+            raise _refusal(
+                archive_path,
+                f"entry {_shown(name)} overlaps entry {_shown(previous_name)} (one compressed "
+                "stream shared by several entries)",
+                "artifact_overlap",
+            )
+        if end > central_directory:
+            raise _refusal(
+                archive_path,
+                f"entry {_shown(name)} reaches into the central directory",
+                "artifact_overlap",
+            )
+        previous_end, previous_name = end, name
+
+
+def _make_dirs(root: str, parts: Sequence[str], made: set[tuple[str, ...]]) -> None:
+    """Create `root/<parts...>` one level at a time (no recursion, however deep); `made` holds
+    the folders already created under `root`."""
+    known = len(parts)
+    while known > 0 and tuple(parts[:known]) not in made:
+        known -= 1
+    for depth in range(known + 1, len(parts) + 1):
+        path = os.path.join(root, *parts[:depth])
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
+        made.add(tuple(parts[:depth]))
+
+
+def _remove_tree(root: Path) -> bool:
+    """Delete `root` and everything under it, without recursion (a tree thousands of levels
+    deep must not raise RecursionError) and without following symlinks. False, after a
+    warning, when something could not be removed."""
+    pending: list[tuple[str, bool]] = [(str(root), False)]
+    failures: list[str] = []
+    while pending:
+        path, emptied = pending.pop()
+        try:
+            if emptied:
+                os.rmdir(path)
+                continue
+            mode = os.lstat(path).st_mode
+            if stat.S_ISDIR(mode):
+                pending.append((path, True))
+                with os.scandir(path) as children:
+                    pending.extend((child.path, False) for child in children)
+            else:
+                os.unlink(path)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            failures.append(f"{path}: {error.strerror or error}")
+    if failures:
+        logger.warning(
+            "could not remove %d item(s) of %s, e.g. %s", len(failures), root, failures[0][:300]
+        )
+    return not failures
 
 
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -258,9 +384,10 @@ _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY",
 class _ByteBudget:
     """Counts what extraction really writes, against the archive's caps."""
 
-    def __init__(self, archive: Path, limits: _Limits) -> None:
+    def __init__(self, archive: Path, limits: _Limits, archive_size: int) -> None:
         self._archive = archive
         self._limits = limits
+        self._archive_size = archive_size
         self._total = 0
 
     def spend(self, entry: _Entry, written: int, chunk: int) -> None:
@@ -278,21 +405,35 @@ class _ByteBudget:
                 f"of {self._limits.max_ratio:g}",
                 "artifact_ratio",
             )
+        if _too_inflated(self._total, self._archive_size, self._limits):
+            raise _refusal(
+                self._archive,
+                f"the archive inflates beyond a compression ratio of {self._limits.max_ratio:g} "
+                "of its own size",
+                "artifact_ratio",
+            )
 
 
 def _unpack(archive_path: Path, staging: Path, limits: _Limits) -> list[tuple[str, ...]]:
     """Write the archive's entries under `staging`; the path parts of every file written."""
     written_files: list[tuple[str, ...]] = []
+    made: set[tuple[str, ...]] = set()
+    root = str(staging)
     try:
         with zipfile.ZipFile(archive_path) as archive:
-            entries = _plan(archive.infolist(), archive_path, limits)
-            budget = _ByteBudget(archive_path, limits)
+            archive_size = os.fstat(archive.fp.fileno()).st_size if archive.fp else 0
+            infos = archive.infolist()
+            # Structure first (a bounded number of 30-byte reads), then names and sizes.
+            _check_entry_count(infos, archive_path, limits)
+            _check_layout(archive, archive_path, infos, archive_size)
+            entries = _plan(infos, archive_path, limits, archive_size)
+            budget = _ByteBudget(archive_path, limits, archive_size)
             for entry in entries:
-                target = staging.joinpath(*entry.parts)
                 if entry.is_dir:
-                    target.mkdir(parents=True, exist_ok=True)
+                    _make_dirs(root, entry.parts, made)
                     continue
-                target.parent.mkdir(parents=True, exist_ok=True)
+                _make_dirs(root, entry.parts[:-1], made)
+                target = os.path.join(root, *entry.parts)
                 with (
                     archive.open(entry.info) as source,
                     open(os.open(target, _NEW_FILE_FLAGS, 0o644), "wb") as sink,
@@ -323,7 +464,7 @@ def _publish(staging: Path, destination: Path) -> None:
         retired = staging.with_name(staging.name + ".old")
         os.replace(destination, retired)
         os.replace(staging, destination)
-        shutil.rmtree(retired, ignore_errors=True)
+        _remove_tree(retired)
     else:
         os.replace(staging, destination)
 
@@ -345,6 +486,82 @@ class _PollSchedule:
         return delay
 
 
+def _modified_file(path: Path) -> float | None:
+    """The modification time of `path` when it is a regular file, else None."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime if stat.S_ISREG(status.st_mode) else None
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _checked_interval(name: str, value: float) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or math.isnan(value)
+        or value < 0
+    ):
+        raise InvalidRequestError(
+            f"{name} must be a number of seconds >= 0, not {value!r}", code="invalid_argument"
+        )
+    return float(value)
+
+
+def _wait_for_stable(
+    find: Callable[[], Path | None], timeout: float, stable_for: float, poll_interval: float
+) -> Path | None:
+    """Poll `find` until it names a non-empty file whose size holds for `stable_for` seconds;
+    None once `timeout` seconds have passed."""
+    deadline = time.monotonic() + checked_timeout(timeout)
+    stable_for = _checked_interval("stable_for", stable_for)
+    poll_interval = _checked_interval("poll_interval", poll_interval)
+    while True:
+        found = find()
+        size = None if found is None else _file_size(found)
+        if found is not None and size:
+            time.sleep(stable_for)
+            if _file_size(found) == size:
+                return found
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        time.sleep(min(poll_interval, remaining))
+
+
+class _PartialZip:
+    """Tells a zip still being written from a corrupt one.
+
+    1.1.0 and 1.2.0 gateways write `<task_id>.zip` in place (gateway-versions.md section 13), so
+    it can be read while incomplete. A zip refused as corrupt is looked at again while its size
+    keeps changing; once it has kept one size for `PARTIAL_ZIP_STABLE_SECONDS`, the refusal is
+    final. On newer gateways a `.zip` is complete when it appears, so this costs a corrupt zip
+    that long at most.
+    """
+
+    def __init__(self) -> None:
+        self.error: ArtifactError | None = None
+        self._size: int | None = None
+        self._since = 0.0
+
+    def refused(self, error: ArtifactError, zip_path: Path) -> None:
+        """Record a refusal; raise it when it is final."""
+        if error.code != "artifact_corrupt":
+            raise error
+        size, now = _file_size(zip_path), time.monotonic()
+        if self.error is None or size != self._size:
+            self.error, self._size, self._since = error, size, now
+        elif now - self._since >= PARTIAL_ZIP_STABLE_SECONDS:
+            raise error
+
+
 class ArtifactManager:
     """Finds a task's zip in the gateway's artifact folder and extracts it into its own folder.
 
@@ -352,14 +569,18 @@ class ArtifactManager:
     `extract_dir`: the extraction root (default `<watch_dir>/extracted`); each archive gets
     `<extract_dir>/<task_id>/`. The caps bound what one archive may extract. Safe to share
     between threads: each call works in folders of its own.
+
+    Also 0.3.0's helpers: `latest_zip()`, `wait_for_task_zip(task_id, ...)`,
+    `wait_for_new_zip(since, ...)` (a path or None after `timeout`), `collect_since(since)`
+    (extract, then delete the zip) and `cleanup(zip_path)`.
     """
 
     def __init__(
         self,
         watch_dir: str | os.PathLike[str] | None = None,
-        *,
         extract_dir: str | os.PathLike[str] | None = None,
         max_extract_bytes: int = DEFAULT_MAX_EXTRACT_BYTES,
+        *,
         max_entries: int = DEFAULT_MAX_ENTRIES,
         max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO,
     ) -> None:
@@ -414,27 +635,37 @@ class ArtifactManager:
 
         Raises `ArtifactTimeoutError` when the zip does not appear in time (the worker's transfer
         failed, or `watch_dir` is not the gateway's folder), `ArtifactError` when it is refused.
+        A zip that reads as corrupt is looked at again while it is still growing (1.1.0 and
+        1.2.0 gateways write it in place), up to `timeout`.
         """
         zip_path = self.zip_path(task_id)
         schedule = _PollSchedule(checked_timeout(timeout))
+        partial = _PartialZip()
         while True:
             if self._zip_ready(zip_path):
-                return self.extract(zip_path)
+                try:
+                    return self.extract(zip_path)
+                except ArtifactError as error:
+                    partial.refused(error, zip_path)
             delay = schedule.next_delay()
             if delay is None:
-                raise self._timeout_error(task_id, zip_path, timeout)
+                raise partial.error or self._timeout_error(task_id, zip_path, timeout)
             time.sleep(delay)
 
     async def acollect_for_task(self, task_id: str, timeout: float = 120.0) -> list[Path]:
         """`collect_for_task` for asyncio: waits without blocking the event loop."""
         zip_path = self.zip_path(task_id)
         schedule = _PollSchedule(checked_timeout(timeout))
+        partial = _PartialZip()
         while True:
             if await asyncio.to_thread(self._zip_ready, zip_path):
-                return await asyncio.to_thread(self.extract, zip_path)
+                try:
+                    return await asyncio.to_thread(self.extract, zip_path)
+                except ArtifactError as error:
+                    partial.refused(error, zip_path)
             delay = schedule.next_delay()
             if delay is None:
-                raise self._timeout_error(task_id, zip_path, timeout)
+                raise partial.error or self._timeout_error(task_id, zip_path, timeout)
             await asyncio.sleep(delay)
 
     def extract(self, zip_path: str | os.PathLike[str]) -> list[Path]:
@@ -467,10 +698,90 @@ class ArtifactManager:
                     code="artifact_io",
                 ) from None
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove_tree(staging)
             raise
         logger.debug("extracted %d file(s) from %s into %s", len(parts), archive, destination)
         return sorted(destination.joinpath(*entry) for entry in parts)
+
+    # --- 0.3.0's polling helpers: find zips by name or by time, wait until they stop growing. ---
+
+    def latest_zip(self) -> Path | None:
+        """The most recently modified `*.zip` in `watch_dir`, or None (also when the folder
+        does not exist). Races with concurrent tasks: prefer `collect_for_task`."""
+        newest: tuple[float, Path] | None = None
+        try:
+            candidates = list(self.watch_dir.glob("*.zip"))
+        except OSError as error:
+            raise ArtifactError(
+                f"cannot list {self.watch_dir}: {error}", code="artifact_io"
+            ) from None
+        for candidate in candidates:
+            modified = _modified_file(candidate)
+            if modified is not None and (newest is None or modified > newest[0]):
+                newest = (modified, candidate)
+        return None if newest is None else newest[1]
+
+    def wait_for_task_zip(
+        self,
+        task_id: str,
+        timeout: float = 120.0,
+        stable_for: float = 1.0,
+        poll_interval: float = 0.5,
+    ) -> Path | None:
+        """Wait up to `timeout` seconds for `<watch_dir>/<task_id>.zip` to exist, be non-empty
+        and keep its size for `stable_for` seconds (1.1.0 and 1.2.0 gateways write the zip in
+        place, gateway-versions.md section 13); its path, or None on timeout. Looks every
+        `poll_interval` seconds, at least once."""
+        zip_path = self.zip_path(task_id)
+        return _wait_for_stable(
+            lambda: zip_path if _modified_file(zip_path) is not None else None,
+            timeout,
+            stable_for,
+            poll_interval,
+        )
+
+    def wait_for_new_zip(
+        self,
+        since: float,
+        timeout: float = 120.0,
+        stable_for: float = 1.0,
+        poll_interval: float = 0.5,
+    ) -> Path | None:
+        """Wait like `wait_for_task_zip` for the newest zip modified after `since` (a Unix
+        time, e.g. `time.time()` taken before dispatch); its path, or None on timeout."""
+        if isinstance(since, bool) or not isinstance(since, (int, float)):
+            raise InvalidRequestError(
+                f"since must be a Unix time in seconds, not {since!r}", code="invalid_argument"
+            )
+
+        def newer_zip() -> Path | None:
+            latest = self.latest_zip()
+            modified = None if latest is None else _modified_file(latest)
+            return latest if modified is not None and modified > since else None
+
+        return _wait_for_stable(newer_zip, timeout, stable_for, poll_interval)
+
+    def collect_since(self, since: float, timeout: float = 120.0) -> list[Path]:
+        """Wait for a zip newer than `since`, extract it, then delete the zip; the files, or
+        `[]` when none arrived within `timeout` or `watch_dir` does not exist. Unsafe with
+        tasks running concurrently (two calls may take the same zip): prefer
+        `collect_for_task`."""
+        if not self.watch_dir.is_dir():
+            return []
+        zip_path = self.wait_for_new_zip(since, timeout=timeout)
+        if zip_path is None:
+            return []
+        files = self.extract(zip_path)
+        self.cleanup(zip_path)
+        return files
+
+    def cleanup(self, zip_path: str | os.PathLike[str]) -> None:
+        """Delete a zip after it was extracted; a zip already gone, or one that cannot be
+        deleted, is only logged."""
+        try:
+            Path(zip_path).unlink(missing_ok=True)
+        except OSError as error:
+            logger.warning("could not delete %s: %s", zip_path, error)
 
     @staticmethod
     def _zip_ready(zip_path: Path) -> bool:

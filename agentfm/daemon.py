@@ -30,7 +30,8 @@ What `start()` (or entering the `with` block) does, in order:
    question (it needs a key the launcher was not given, or the binary lacks the route), the
    pre-spawn port check and the child being alive are taken as enough, and a warning is logged.
 
-Every failure raises `GatewayStartError` (`port_in_use`, `binary_not_found`, `gateway_exited`
+Every failure raises `GatewayStartError`, also a `GatewayConnectionError` as in 0.3.0
+(`port_in_use`, `binary_not_found` (also a `FileNotFoundError`), `gateway_exited`
 with the tail of the child's log, `startup_timeout` naming the log file, ...) after stopping
 whatever was started; a temporary working directory holding the default log is then kept,
 so the log the error names can be read.
@@ -73,9 +74,11 @@ from agentfm.crypto import SwarmKey
 from agentfm.exceptions import (
     AgentFMError,
     AuthenticationError,
+    GatewayBinaryNotFoundError,
     GatewayConnectionError,
     GatewayStartError,
     InvalidRequestError,
+    SwarmKeyNotFoundError,
 )
 
 __all__ = ["LocalMeshGateway"]
@@ -184,7 +187,7 @@ def _resolve_program(program: str) -> str:
     # that is not activated) counts as found.
     found = shutil.which(program) or shutil.which(program, path=str(Path(sys.executable).parent))
     if found is None:
-        raise GatewayStartError(
+        raise GatewayBinaryNotFoundError(
             f"gateway binary {program!r} was not found on PATH or next to {sys.executable}; "
             "pass binary_path= (e.g. the path of `agentfm`, or 'agentfm-sim' for the simulator)",
             code="binary_not_found",
@@ -381,13 +384,50 @@ class LocalMeshGateway:
 
     @property
     def log_file(self) -> Path | None:
-        """The file holding the gateway's output (None before `start()`)."""
-        return self._log_file
+        """The file holding the gateway's output: the `log_file` given, or once started the
+        default `<workdir>/agentfm-gateway.log` (None before `start()` without one)."""
+        return self._log_file or self._requested_log
 
     @property
     def process(self) -> subprocess.Popen[bytes] | None:
-        """The child process (None before `start()`; after `stop()`, the exited process)."""
+        """The child process while started; None before `start()` and after `stop()` (as in
+        0.3.0). After a failed `start()` it is the exited child, for inspection."""
         return self._process
+
+    # The constructor's settings, readable under their 0.3.0 names.
+
+    @property
+    def binary_path(self) -> str | os.PathLike[str] | Sequence[str]:
+        """The gateway program (or argv prefix) as given."""
+        return self._binary_path
+
+    @property
+    def swarm_key(self) -> Path | SwarmKey | None:
+        """The swarm key: the key file's path, or the `SwarmKey` given."""
+        key = self._swarm_key
+        if key is None or isinstance(key, SwarmKey):
+            return key
+        return Path(key)
+
+    @property
+    def bootstrap(self) -> str | None:
+        """The relay multiaddr handed to `-bootstrap`, if any."""
+        return self._bootstrap
+
+    @property
+    def debug(self) -> bool | IO[str]:
+        """Whether (or where) the gateway's output is echoed."""
+        return self._debug
+
+    @property
+    def startup_timeout(self) -> float:
+        """Seconds `start()` waits for the gateway to answer."""
+        return self._startup_timeout
+
+    @property
+    def api_key(self) -> str | None:
+        """The key handed to the gateway as `AGENTFM_API_KEYS` (a secret: not in the repr)."""
+        return self._api_key
 
     @property
     def running(self) -> bool:
@@ -434,8 +474,9 @@ class LocalMeshGateway:
 
     def stop(self) -> None:
         """Stop the gateway (SIGTERM, then kill after `shutdown_timeout` seconds) and remove a
-        temporary working directory. Safe to call more than once."""
+        temporary working directory; `process` is None afterwards. Safe to call more than once."""
         self._shutdown(keep_workdir=False)
+        self._process = None
 
     def __enter__(self) -> LocalMeshGateway:
         return self.start()
@@ -493,8 +534,8 @@ class LocalMeshGateway:
             return path
         path = Path(os.path.abspath(key))
         if not path.is_file():
-            raise InvalidRequestError(
-                f"swarm key file {path} does not exist", code="swarm_key_unreadable"
+            raise SwarmKeyNotFoundError(
+                f"swarm key file {path} does not exist", code="swarm_key_not_found"
             )
         return path
 
@@ -556,11 +597,10 @@ class LocalMeshGateway:
             )
         except OSError as error:
             log.close()
-            missing = isinstance(error, FileNotFoundError)
-            raise GatewayStartError(
-                f"cannot run the gateway binary {arguments[0]}: {error.strerror or error}",
-                code="binary_not_found" if missing else "binary_unusable",
-            ) from None
+            message = f"cannot run the gateway binary {arguments[0]}: {error.strerror or error}"
+            if isinstance(error, FileNotFoundError):
+                raise GatewayBinaryNotFoundError(message, code="binary_not_found") from None
+            raise GatewayStartError(message, code="binary_unusable") from None
         self._finalizer = weakref.finalize(self, _kill_at_exit, self._process)
         if echo is None:
             log.close()  # the child has its own copy of the descriptor

@@ -2,20 +2,39 @@
 
     AgentFMError                      .message .code .status (None when no HTTP answer)
     ├── GatewayConnectionError        the gateway could not be reached, or the connection broke
-    │   └── GatewayTimeoutError       no answer within the client's timeout
+    │   ├── GatewayTimeoutError       no answer within the client's timeout
+    │   ├── TaskStreamBrokenError     the connection broke while a task was answering; also a
+    │   │   │                         WorkerStreamError (.partial_text)
+    │   │   └── TaskStreamTimeoutError    ... because the answer stalled; also GatewayTimeoutError
+    │   └── GatewayStartError         `LocalMeshGateway` could not start its gateway process: port
+    │       │                         held by another process, the child exited, or no /health
+    │       │                         within `startup_timeout` (.log_file .exit_code)
+    │       └── GatewayBinaryNotFoundError    the binary is missing; also FileNotFoundError
     ├── GatewayProtocolError          an answer the SDK cannot decode, or a route the gateway lacks
+    │   └── UnexpectedStatusError     an error status whose plain-text body the SDK does not know;
+    │                                 the subclasses are also the class the status suggests:
+    │                                 UnexpectedClientError (4xx, InvalidRequestError),
+    │                                 UnexpectedNotFoundError (404, also WorkerNotFoundError),
+    │                                 UnexpectedAuthError (401/407), UnexpectedRateLimitError
+    │                                 (429), UnexpectedServerError (5xx, GatewayInternalError)
     ├── AuthenticationError           401 `unauthorized` / `invalid_api_key`
     ├── RateLimitError                429 `rate_limited`: too many failed logins (.retry_after)
     ├── InvalidRequestError           400 / 405 / other 4xx: the request itself is wrong
     │   ├── InvalidPeerIdError        not a libp2p peer id (checked locally, or 400 `bad_peer_id`)
     │   ├── InvalidCidError           not a comment CID (checked locally, or 400 `bad_cid`)
     │   ├── InvalidCommentError       400 `body_too_large` / `bad_rating`
-    │   └── OriginRefusedError        403 `cross-origin request refused`
+    │   ├── OriginRefusedError        403 `cross-origin request refused`
+    │   ├── InvalidArgumentError      an argument of the call is unusable; also ValueError
+    │   ├── InvalidSwarmKeyError      not a swarm key (or key file); also ValueError
+    │   └── SwarmKeyNotFoundError     the swarm key file does not exist; also FileNotFoundError
     ├── WorkerNotFoundError           404 `Worker not found or offline`
     ├── WorkerUnreachableError        500 `Failed to connect to worker` / 502 `worker_unreachable`
     ├── WorkerStreamError             the task stream failed or ended without a completion
-    │                                 sentinel (.partial_text); 500 `Failed to send prompt` ...,
-    │                                 502 `worker_stream_failed`
+    │   │                             sentinel (.partial_text); 500 `Failed to send prompt` ...,
+    │   │                             502 `worker_stream_failed`
+    │   └── TaskExecutionError        a 200 answer in which the worker refused the task or ended
+    │                                 it without the completion sentinel (code `worker_refused`,
+    │                                 `stream_incomplete`)
     ├── DispatchRefusedError          403 `dispatch refused: <reason>`: the trust gate (.reason)
     ├── ModelNotFoundError            404 `model_not_found`
     ├── MeshOverloadedError           503 `mesh_overloaded`: every matching worker is busy
@@ -34,10 +53,13 @@
     ├── ArtifactError                 an artifact zip is refused (zip-slip, symlink, caps, corrupt);
     │                                 from `tasks.run` it keeps the answer (.text .task_id)
     │   └── ArtifactTimeoutError      the announced zip never arrived (.text keeps the answer)
-    ├── WebhookVerificationError      a webhook body or signature is refused
-    └── GatewayStartError             `LocalMeshGateway` could not start its gateway process: binary
-                                      missing, port held by another process, the child exited, or
-                                      no /health within `startup_timeout` (.log_file .exit_code)
+    └── WebhookVerificationError      a webhook body or signature is refused
+
+Some classes have two parents on purpose: code written for agentfm 0.3.0 catches what 0.3.0
+raised for the same event (`WorkerStreamError` for a connection lost mid-task,
+`GatewayProtocolError` for an unknown error status, `GatewayConnectionError` for a launcher
+failure, `FileNotFoundError` for a missing binary or key file), while newer code can catch the
+finer class. `from_envelope(envelope, status)` turns a JSON error envelope into its error.
 
 `code` is the gateway's envelope code where it sent one (section 3.3 of the protocol facts), and
 otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_not_found`,
@@ -46,7 +68,7 @@ otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -61,15 +83,18 @@ __all__ = [
     "CommentSignatureError",
     "DispatchRefusedError",
     "EntryNotFoundError",
+    "GatewayBinaryNotFoundError",
     "GatewayConnectionError",
     "GatewayInternalError",
     "GatewayProtocolError",
     "GatewayStartError",
     "GatewayTimeoutError",
+    "InvalidArgumentError",
     "InvalidCidError",
     "InvalidCommentError",
     "InvalidPeerIdError",
     "InvalidRequestError",
+    "InvalidSwarmKeyError",
     "LedgerInternalError",
     "LedgerUnavailableError",
     "MeshOverloadedError",
@@ -78,10 +103,21 @@ __all__ = [
     "OriginRefusedError",
     "ProofVerificationError",
     "RateLimitError",
+    "SwarmKeyNotFoundError",
+    "TaskExecutionError",
+    "TaskStreamBrokenError",
+    "TaskStreamTimeoutError",
+    "UnexpectedAuthError",
+    "UnexpectedClientError",
+    "UnexpectedNotFoundError",
+    "UnexpectedRateLimitError",
+    "UnexpectedServerError",
+    "UnexpectedStatusError",
     "WebhookVerificationError",
     "WorkerNotFoundError",
     "WorkerStreamError",
     "WorkerUnreachableError",
+    "from_envelope",
 ]
 
 
@@ -141,6 +177,14 @@ class AuthenticationError(AgentFMError):
     """The gateway refused the bearer token (missing, malformed, or not a configured key)."""
 
 
+class UnexpectedStatusError(GatewayProtocolError):
+    """An error status with a plain-text (or empty) body the SDK does not recognise.
+
+    Its subclasses are also the class the status suggests, so both `except InvalidRequestError`
+    and `except GatewayProtocolError` (what agentfm 0.3.0 raised) catch a 400 of this kind.
+    """
+
+
 class RateLimitError(AgentFMError):
     """Too many failed authentications from this address; wait `retry_after` seconds."""
 
@@ -176,6 +220,23 @@ class OriginRefusedError(InvalidRequestError):
     """The gateway refused a state-changing request because of its `Origin` header."""
 
 
+class InvalidArgumentError(InvalidRequestError, ValueError):
+    """An argument of the call is unusable (e.g. `scatter(peer_ids=[])`); also a `ValueError`,
+    as in agentfm 0.3.0."""
+
+
+class InvalidSwarmKeyError(InvalidRequestError, ValueError):
+    """Not a swarm key: wrong length, not hex, or not the three-line key file format (also a
+    `ValueError`, as in agentfm 0.3.0)."""
+
+
+class SwarmKeyNotFoundError(InvalidRequestError, FileNotFoundError):
+    """The swarm key file does not exist (also a `FileNotFoundError`, as in agentfm 0.3.0)."""
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message, code=code, status=status)
+
+
 class WorkerNotFoundError(AgentFMError):
     """The peer id is not in the gateway's live telemetry (unknown, or offline)."""
 
@@ -203,6 +264,24 @@ class WorkerStreamError(AgentFMError):
         self.partial_text = partial_text
 
 
+class TaskExecutionError(WorkerStreamError):
+    """The gateway answered 200 but the task did not run to completion on the worker: it refused
+    the task (`worker_refused`: busy, short of CPU or GPU, another release) or the answer ended
+    without the completion sentinel (`stream_incomplete`). `partial_text` holds what arrived."""
+
+
+class TaskStreamBrokenError(GatewayConnectionError, WorkerStreamError):
+    """The connection to the gateway broke while a task was streaming its answer.
+
+    Both a `GatewayConnectionError` (the transport failed) and a `WorkerStreamError` (the task's
+    stream failed, what agentfm 0.3.0 raised); `partial_text` holds what arrived before.
+    """
+
+
+class TaskStreamTimeoutError(GatewayTimeoutError, TaskStreamBrokenError):
+    """A task's answer stalled longer than the stream's read timeout."""
+
+
 class DispatchRefusedError(AgentFMError):
     """The gateway's trust gate refused the worker (`reason`: `peer_is_equivocator`, ...)."""
 
@@ -219,6 +298,10 @@ class ModelNotFoundError(AgentFMError):
 
 class MeshOverloadedError(AgentFMError):
     """Every worker that could take the request is at capacity; retry later."""
+
+
+class UnexpectedRateLimitError(UnexpectedStatusError, RateLimitError):
+    """A 429 without the gateway's JSON envelope (e.g. from a proxy); `retry_after` if it said."""
 
 
 class AsyncCapacityError(MeshOverloadedError):
@@ -242,6 +325,22 @@ class GatewayInternalError(AgentFMError):
 
 class LedgerInternalError(GatewayInternalError):
     """The gateway's ledger or comment store failed."""
+
+
+class UnexpectedClientError(UnexpectedStatusError, InvalidRequestError):
+    """A 4xx the SDK does not recognise: the request was refused, for a reason not documented."""
+
+
+class UnexpectedNotFoundError(UnexpectedClientError, WorkerNotFoundError):
+    """A 404 with a body the SDK does not recognise (agentfm 0.3.0: `WorkerNotFoundError`)."""
+
+
+class UnexpectedAuthError(UnexpectedStatusError, AuthenticationError):
+    """A 401 or 407 without the gateway's JSON envelope (e.g. from a proxy in front of it)."""
+
+
+class UnexpectedServerError(UnexpectedStatusError, GatewayInternalError):
+    """A 5xx the SDK does not recognise (e.g. from a proxy in front of the gateway)."""
 
 
 class LedgerUnavailableError(AgentFMError):
@@ -298,7 +397,7 @@ class WebhookVerificationError(AgentFMError):
     """A webhook request was refused: bad signature, type, size, or body."""
 
 
-class GatewayStartError(AgentFMError):
+class GatewayStartError(GatewayConnectionError):
     """`LocalMeshGateway` could not start the gateway; nothing it started is left running.
 
     `log_file` is the child's output log (None when no child was spawned), `exit_code` the
@@ -319,3 +418,23 @@ class GatewayStartError(AgentFMError):
         self.log_file = log_file
         self.exit_code = exit_code
         self.log_tail = log_tail
+
+
+class GatewayBinaryNotFoundError(GatewayStartError, FileNotFoundError):
+    """The gateway program was not found (also a `FileNotFoundError`, as in agentfm 0.3.0)."""
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message, code=code, status=status)
+
+
+def from_envelope(envelope: Any, status: Any) -> AgentFMError:
+    """The error a gateway JSON error envelope `{"error": {"message", "type", "code"}}` means.
+
+    Never raises: anything that is not an envelope gives a `GatewayProtocolError`. The order of
+    the two arguments is agentfm 0.3.0's; `from_envelope(status, envelope)` is accepted too.
+    """
+    from agentfm._errors import error_from_envelope
+
+    if isinstance(envelope, int) and not isinstance(status, int):
+        envelope, status = status, envelope
+    return error_from_envelope(status, envelope)

@@ -12,7 +12,8 @@ retries, `Content-Type: application/json`, the body
 `{"status":"completed","task_id":"task_...","worker_id":"..."}`, and, when the gateway has
 `AGENTFM_WEBHOOK_SECRET`, the header `X-AgentFM-Signature` (on the wire `X-Agentfm-Signature`)
 holding the lowercase hex HMAC-SHA256 of the exact body bytes. There is no timestamp, so a
-captured delivery can be replayed: the receiver hands each `task_id` to the callback only once.
+captured delivery can be replayed: the receiver hands a `task_id` it remembers to the callback
+only once (the limits are below).
 
 `secret`: omitted reads `AGENTFM_WEBHOOK_SECRET` (empty counts as unset); `None` accepts unsigned
 deliveries and ignores the environment; a string or bytes requires a valid signature.
@@ -25,6 +26,25 @@ a webhook payload, 200 a duplicate `task_id` (the callback is not called again),
 raised (logged; a later redelivery of that `task_id` is processed again), 200 otherwise. Every
 connection is closed after one request, and a request must arrive whole within
 `request_timeout` seconds, so a slow client cannot hold a thread.
+
+Availability: at most `max_connections` connections are served at once. When all are taken, a
+new connection takes the slot of the one that has been sending its request the longest, which is
+cut; so sockets held open idle, or trickling their headers, cannot starve the gateway's
+deliveries (which arrive whole at once), and only requests already read (their callback running)
+are never cut. To displace a delivery an attacker must open more than `max_connections`
+connections within the delivery's own round trip: a flood at that rate, not idle sockets. A
+burst of more genuine deliveries than `max_connections` at once loses the excess (raise it).
+
+What signing can and cannot prevent (gateway-protocol.md section 5.5): the signature proves the
+gateway (or someone holding the secret) produced the body, but the body carries no timestamp or
+nonce, so a captured delivery stays valid forever and can be replayed. The receiver refuses a
+`task_id` it has already delivered among the last `remembered_task_ids` (in memory; with
+`dedupe_file=`, also across restarts). It cannot refuse the replay of a task id it has forgotten,
+a delivery replayed to another receiver that shares the secret, or tell when a task finished;
+over plain http anyone on the path can read deliveries. Use a secret per receiver, https where
+the gateway crosses a network, and, for certainty, accept only task ids your own
+`submit_async` calls returned. The gateway never retries, so a delivery refused or lost here is
+not sent again; nothing is sent for a failed task.
 """
 
 from __future__ import annotations
@@ -39,9 +59,11 @@ import os
 import re
 import socket
 import socketserver
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -56,6 +78,7 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "SIGNATURE_HEADER",
     "WEBHOOK_SECRET_ENV",
+    "WebhookCallback",
     "WebhookPayload",
     "WebhookReceiver",
     "parse_webhook",
@@ -74,6 +97,9 @@ DEFAULT_REMEMBERED_TASK_IDS = 10_000
 
 # ASCII digits only (str.isdigit would pass "²"), and few enough to be a plausible length.
 _DECIMAL_LENGTH = re.compile(r"[0-9]{1,18}")
+
+WebhookCallback = Callable[[WebhookPayload], object]
+"""What `WebhookReceiver(callback=...)` calls with each verified delivery (result ignored)."""
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 Secret = str | bytes
@@ -179,14 +205,104 @@ def parse_webhook(body: bytes, headers: Headers, *, secret: str | bytes | None) 
     return payload
 
 
-class _DeliveryLog:
-    """Which task ids reached the callback, bounded; and which are being handled right now."""
+class _DedupeFile:
+    """The delivered task ids on disk, so a replay is still recognised after a restart.
 
-    def __init__(self, capacity: int) -> None:
+    A header line, then one task id per line, appended and fsynced as each delivery succeeds.
+    Rewritten (to a temporary file, then renamed over) with only the newest `capacity` ids once
+    it holds twice that many, so it stays bounded.
+    """
+
+    HEADER = b"agentfm-webhook-delivered-task-ids v1\n"
+
+    def __init__(self, path: Path, capacity: int) -> None:
+        self.path = path
+        self._capacity = capacity
+        self._lines = 0
+
+    def load(self) -> list[str]:
+        """The remembered ids, oldest first (creating the file when it is new or empty)."""
+        try:
+            with open(self.path, "a+b") as handle:
+                handle.seek(0)
+                first = handle.readline(len(self.HEADER) + 1)
+                if not first:
+                    handle.write(self.HEADER)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                    return []
+                if first != self.HEADER:
+                    raise self._error(
+                        "is not a webhook dedupe file (its first line is not the agentfm "
+                        "header); it was left untouched: pass a new path or an empty file",
+                        "webhook_dedupe_foreign",
+                    )
+                # Only whole lines holding a task id count: a line torn by a crash is skipped.
+                ids = [
+                    line[:-1].decode("ascii")
+                    for line in handle
+                    if line.endswith(b"\n") and is_task_id(line[:-1].decode("ascii", "replace"))
+                ]
+        except OSError as error:
+            raise self._error(
+                f"cannot be read or created ({error.strerror or error})", "webhook_dedupe_unusable"
+            ) from None
+        self._lines = len(ids)
+        return ids[-self._capacity :]
+
+    def record(self, task_id: str, remembered: Iterable[str]) -> None:
+        """Append one delivered id durably (compacting to `remembered` when it grew too long).
+        A failure is logged, not raised: the delivery itself succeeded."""
+        try:
+            with open(self.path, "ab") as handle:
+                # Deleted while serving: start the new file with its header again.
+                header = self.HEADER if handle.tell() == 0 else b""
+                handle.write(header + task_id.encode("ascii") + b"\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            self._lines += 1
+            if self._lines > 2 * self._capacity:
+                self._compact(remembered)
+        except OSError as error:
+            logger.error(
+                "webhook dedupe file %s: cannot record task %s (%s); a replay of it after a "
+                "restart would be delivered again",
+                self.path,
+                task_id,
+                error.strerror or error,
+            )
+
+    def _compact(self, remembered: Iterable[str]) -> None:
+        ids = list(remembered)
+        fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with open(fd, "wb") as handle:
+                handle.write(self.HEADER + b"".join(i.encode("ascii") + b"\n" for i in ids))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        self._lines = len(ids)
+
+    def _error(self, message: str, code: str) -> InvalidRequestError:
+        return InvalidRequestError(f"webhook dedupe file {self.path}: {message}", code=code)
+
+
+class _DeliveryLog:
+    """Which task ids reached the callback, bounded (and kept on disk with a dedupe file); and
+    which are being handled right now."""
+
+    def __init__(self, capacity: int, store: _DedupeFile | None = None) -> None:
         self._capacity = capacity
         self._done: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._running: set[str] = set()
         self._lock = threading.Lock()
+        self._store = store
+        if store is not None:
+            self._done.update((task_id, None) for task_id in store.load())
 
     def begin(self, task_id: str) -> bool:
         """False when this task id was already delivered (or is being delivered now)."""
@@ -203,19 +319,38 @@ class _DeliveryLog:
                 self._done[task_id] = None
                 while len(self._done) > self._capacity:
                     self._done.popitem(last=False)
+                if self._store is not None:
+                    self._store.record(task_id, self._done)
 
 
 class _Server(ThreadingHTTPServer):
-    """One thread per connection, at most `max_connections` at once. `server_close()` waits for
-    the handler threads (each bounded by the request timeout plus the callback's own time),
-    except the one calling it: a callback may stop its own receiver."""
+    """One thread per connection; at most `max_connections` connections hold a slot.
+
+    Availability under a flood of idle or trickling connections: when every slot is taken, a new
+    connection takes over the slot of the connection that has been sending its request the
+    longest, which is cut. A genuine delivery arrives whole within a round trip (the gateway
+    writes headers and body at once), so an attacker must open `max_connections` new
+    connections within that round trip to displace it, rather than simply holding idle sockets
+    open. Only connections whose request has been read (their callback is running) are never
+    displaced; when all slots are such, a newcomer is answered 503. Handler threads, including
+    those of cut connections still winding down, never exceed twice `max_connections`.
+
+    `server_close()` waits for the handler threads (each bounded by the request timeout plus the
+    callback's own time), except the one calling it: a callback may stop its own receiver.
+    """
+
+    # The listen backlog: a burst of connections (say, many tasks finishing at once) waits in
+    # the kernel's queue for the accept loop instead of being refused with a reset.
+    request_queue_size = 128
 
     def __init__(self, receiver: WebhookReceiver, address: tuple[str, int]) -> None:
         self.receiver = receiver
-        self._slots = threading.BoundedSemaphore(receiver.max_connections)
+        self._max_connections = receiver.max_connections
         self._lock = threading.Lock()
         self._handlers: set[threading.Thread] = set()
-        self._reading: set[socket.socket] = set()
+        self._slots: set[socket.socket] = set()
+        # Connections still sending their request, oldest first: the ones that may be cut.
+        self._reading: collections.OrderedDict[socket.socket, None] = collections.OrderedDict()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
@@ -227,8 +362,28 @@ class _Server(ThreadingHTTPServer):
         self.server_name = str(host)
         self.server_port = int(port)
 
+    def _admit(self, request: socket.socket) -> tuple[bool, socket.socket | None]:
+        """Whether `request` gets a slot, and the connection cut to make room for it."""
+        with self._lock:
+            if len(self._handlers) >= 2 * self._max_connections:
+                return False, None
+            displaced = None
+            if len(self._slots) >= self._max_connections and self._reading:
+                displaced, _ = self._reading.popitem(last=False)
+                self._slots.discard(displaced)
+            if len(self._slots) >= self._max_connections:
+                return False, None
+            self._slots.add(request)
+            self._reading[request] = None
+            return True, displaced
+
     def process_request(self, request: Any, client_address: Any) -> None:
-        if not self._slots.acquire(blocking=False):
+        admitted, displaced = self._admit(request)
+        if displaced is not None:
+            logger.info("webhook receiver full: cut the oldest unfinished request for a new one")
+            with contextlib.suppress(OSError):
+                displaced.shutdown(socket.SHUT_RDWR)
+        if not admitted:
             logger.warning("webhook receiver busy: refusing a connection from %s", client_address)
             with contextlib.suppress(OSError):
                 request.settimeout(1.0)
@@ -249,19 +404,21 @@ class _Server(ThreadingHTTPServer):
         try:
             thread.start()
         except BaseException:
-            with self._lock:
-                self._handlers.discard(thread)
-            self._slots.release()
+            self._release(request, thread)
             self.shutdown_request(request)
             raise
+
+    def _release(self, request: socket.socket, thread: threading.Thread) -> None:
+        with self._lock:
+            self._slots.discard(request)
+            self._reading.pop(request, None)
+            self._handlers.discard(thread)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self._slots.release()
-            with self._lock:
-                self._handlers.discard(threading.current_thread())
+            self._release(request, threading.current_thread())
 
     def server_close(self) -> None:
         super().server_close()
@@ -274,12 +431,10 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         logger.exception("webhook receiver: unexpected error serving %s", client_address)
 
-    def reading(self, connection: socket.socket, active: bool) -> None:
+    def request_read(self, connection: socket.socket) -> None:
+        """The request on `connection` arrived whole: it may no longer be cut for a newcomer."""
         with self._lock:
-            if active:
-                self._reading.add(connection)
-            else:
-                self._reading.discard(connection)
+            self._reading.pop(connection, None)
 
     def cut_reading_connections(self) -> None:
         """End connections still sending their request (so stop() need not wait them out)."""
@@ -301,7 +456,6 @@ class _Handler(BaseHTTPRequestHandler):
         # Per read, and for the whole request: a client that sends nothing, or trickles, is cut.
         self.request.settimeout(receiver.request_timeout)
         super().setup()
-        self.server.reading(self.connection, True)
         self._deadline = threading.Timer(receiver.request_timeout, self._cut)
         self._deadline.daemon = True
         self._deadline.start()
@@ -312,7 +466,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _request_read(self) -> None:
         self._deadline.cancel()
-        self.server.reading(self.connection, False)
+        self.server.request_read(self.connection)
 
     def finish(self) -> None:
         self._request_read()
@@ -400,13 +554,21 @@ class WebhookReceiver:
     a background thread; `serve_forever()` serves in the calling thread until `stop()` (from
     another thread) or Ctrl-C; as a context manager it is started and stopped for you. The
     callback runs on a server thread; what it raises is logged and answered 500.
+
+    Bounds: a request must arrive whole within `request_timeout` seconds; at most
+    `max_connections` connections are served at once, and when all are taken the one that has
+    been sending its request the longest is cut for the newcomer (idle sockets cannot starve
+    deliveries); at most `remembered_task_ids` delivered ids are remembered, in memory and, with
+    `dedupe_file=`, in that file (created if new or empty, refused with `InvalidRequestError` code
+    `webhook_dedupe_foreign` if it holds anything else), so replays are still recognised after a
+    restart. One receiver per dedupe file.
     """
 
     def __init__(
         self,
         *,
         port: int,
-        callback: Callable[[WebhookPayload], object],
+        callback: WebhookCallback,
         host: str = "127.0.0.1",
         path: str = "/cb",
         secret: str | bytes | NotGiven | None = NOT_GIVEN,
@@ -414,6 +576,7 @@ class WebhookReceiver:
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         remembered_task_ids: int = DEFAULT_REMEMBERED_TASK_IDS,
+        dedupe_file: str | os.PathLike[str] | None = None,
     ) -> None:
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
             raise InvalidRequestError(f"port must be 0-65535, not {port!r}", code="invalid_port")
@@ -450,7 +613,15 @@ class WebhookReceiver:
         self.max_connections = max_connections
         self._secret = _resolve_secret(secret)
         self._requested_port = port
-        self._deliveries = _DeliveryLog(remembered_task_ids)
+        store = None
+        if dedupe_file is not None:
+            if not isinstance(dedupe_file, (str, os.PathLike)) or not os.fspath(dedupe_file):
+                raise InvalidRequestError(
+                    f"dedupe_file must be a file path, not {dedupe_file!r}",
+                    code="invalid_dedupe_file",
+                )
+            store = _DedupeFile(Path(os.path.abspath(dedupe_file)), remembered_task_ids)
+        self._deliveries = _DeliveryLog(remembered_task_ids, store)
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None

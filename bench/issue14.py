@@ -33,7 +33,6 @@ import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 
@@ -205,7 +204,9 @@ def _bare_loop(url: str, peers: list[str], prompts: int, threads: int) -> float:
         return time.process_time() - cpu
 
 
-def _scatter_sync(url: str, peers: list[str], prompts: int, concurrency: int) -> tuple[float, float]:
+def _scatter_sync(
+    url: str, peers: list[str], prompts: int, concurrency: int
+) -> tuple[float, float]:
     with AgentFMClient(url, api_key=None) as client:
         wall, cpu = time.perf_counter(), time.process_time()
         for _ in client.tasks.scatter_iter(
@@ -420,7 +421,9 @@ def print_table(rows: list[Row]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.issue14", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.issue14", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--sdk030-python", help="python of a venv with agentfm-sdk==0.3.0")
     parser.add_argument("--quick", action="store_true", help="smaller batches (a smoke run)")
     parser.add_argument("--million", action="store_true", help="the 1,000,000-prompt RSS run")

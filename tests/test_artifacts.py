@@ -8,10 +8,12 @@ import json
 import os
 import secrets
 import stat
+import struct
 import threading
 import time
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -119,6 +121,124 @@ def good_then_bad_crc() -> bytes:
     return bytes(data)
 
 
+# --- raw archives that zipfile cannot write: entries sharing bytes ---------------------------
+
+
+def local_header(name: bytes, crc: int, compressed: int, size: int, method: int) -> bytes:
+    return (
+        struct.pack(
+            "<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0, crc, compressed, size, len(name), 0
+        )
+        + name
+    )
+
+
+def central_record(
+    name: bytes, crc: int, compressed: int, size: int, method: int, offset: int, comment: bytes
+) -> bytes:
+    return (
+        struct.pack(
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            20,
+            20,
+            0,
+            method,
+            0,
+            0,
+            crc,
+            compressed,
+            size,
+            len(name),
+            0,
+            len(comment),
+            0,
+            0,
+            0,
+            offset,
+        )
+        + name
+        + comment
+    )
+
+
+def end_record(count: int, directory_size: int, directory_offset: int) -> bytes:
+    return struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, directory_size, directory_offset, 0
+    )
+
+
+def overlapping_bomb(entries: int = 40, kernel_size: int = (1 << 20) - 8192) -> bytes:
+    """Every entry's compressed data runs to the end of the file: a stored deflate block quotes
+    the next entry's local header, and all of them end in one shared stream of zeros. Each entry
+    stays under the ratio grace (about 1 MiB), so only their sum gives it away: about 40 MiB from
+    about 4 KiB. (The overlapped construction published by David Fifield, 2019.)"""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    kernel = compressor.compress(bytes(kernel_size)) + compressor.flush()
+    names = [f"part{i:04d}.bin".encode() for i in range(entries)]
+    # Built from the last entry back: a header holds the CRC and sizes of what follows it.
+    data, output_crc, output_size = kernel, zlib.crc32(bytes(kernel_size)), kernel_size
+    headers: list[bytes] = []
+    records: list[tuple[bytes, int, int, int]] = []
+    for name in reversed(names):
+        header = local_header(name, output_crc, len(data), output_size, zipfile.ZIP_DEFLATED)
+        headers.insert(0, header)
+        records.insert(0, (name, output_crc, len(data), output_size))
+        quote = b"\x00" + struct.pack("<HH", len(header), len(header) ^ 0xFFFF)
+        # What the previous entry inflates to: this header, then all this entry inflates to.
+        output_crc = zlib.crc32(bytes(kernel_size), zlib.crc32(b"".join(headers)))
+        output_size = len(b"".join(headers)) + kernel_size
+        data = quote + header + data
+    body = data[5 + len(headers[0]) :]  # the first header is not quoted by anything
+    body = headers[0] + body
+    offsets, position = [], 0
+    for header in headers:
+        offsets.append(position)
+        position += len(header) + 5  # the header, then the next quote's five bytes
+    directory = b"".join(
+        central_record(name, crc, compressed, size, zipfile.ZIP_DEFLATED, offset, b"")
+        for (name, crc, compressed, size), offset in zip(records, offsets, strict=True)
+    )
+    return body + directory + end_record(entries, len(directory), len(body))
+
+
+def entry_inside_the_central_directory() -> bytes:
+    """A second directory record whose "local header" is hidden in the first record's comment,
+    inside the central directory itself."""
+    content = b"honest content\n"
+    crc = zlib.crc32(content)
+    first_name, hidden_name = b"honest.txt", b"hidden.txt"
+    body = local_header(first_name, crc, len(content), len(content), 0) + content
+    hidden = local_header(hidden_name, crc, len(content), len(content), 0) + content
+    first_record_size = len(central_record(first_name, crc, 0, 0, 0, 0, hidden))
+    # The comment starts after the first record's fixed 46 bytes and its name.
+    hidden_offset = len(body) + first_record_size - len(hidden)
+    directory = central_record(
+        first_name, crc, len(content), len(content), 0, 0, hidden
+    ) + central_record(hidden_name, crc, len(content), len(content), 0, hidden_offset, b"")
+    return body + directory + end_record(2, len(directory), len(body))
+
+
+def many_grace_sized_bombs() -> bytes:
+    """Forty separate 1 MiB runs of zeros, each within the per-entry grace: only the
+    archive-wide ratio refuses 40 MiB out of about 45 KiB."""
+    return zip_bytes([(f"zeros{i:02d}.bin", bytes(1 << 20)) for i in range(40)])
+
+
+def deep_tree_then_corrupt(depth: int = 1500, step: int = 20) -> bytes:
+    """Folders 1500 levels deep (made 20 levels per entry), then an entry with a bad CRC: the
+    refusal must remove the deep tree it already created."""
+    entries: list[tuple[str | zipfile.ZipInfo, bytes]] = [
+        ("d/" * level, b"") for level in range(step, depth + 1, step)
+    ]
+    content = b"a corrupt entry after the deep tree"
+    entries.append(("d/" * depth + "bad.txt", content))
+    data = bytearray(zip_bytes(entries, compression=zipfile.ZIP_STORED))
+    offset = bytes(data).index(content)
+    data[offset] ^= 0xFF
+    return bytes(data)
+
+
 HOSTILE: dict[str, tuple[Callable[[], bytes], str, dict[str, int]]] = {
     # name: (archive builder, expected error code, ArtifactManager caps)
     "zip-slip": (
@@ -198,6 +318,19 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str, dict[str, int]]] = {
         "artifact_duplicate",
         {},
     ),
+    "overlapping-entries": (overlapping_bomb, "artifact_overlap", {}),
+    "overlapping-entries-under-lax-ratio-caps": (
+        overlapping_bomb,
+        "artifact_overlap",
+        {"max_compression_ratio": 10**9},
+    ),
+    "entry-inside-the-central-directory": (
+        entry_inside_the_central_directory,
+        "artifact_overlap",
+        {},
+    ),
+    "many-grace-sized-bombs": (many_grace_sized_bombs, "artifact_ratio", {}),
+    "deep-tree-then-corrupt": (deep_tree_then_corrupt, "artifact_corrupt", {}),
     "file-then-dir-of-same-name": (
         lambda: zip_bytes([("report", b"one"), ("report/inner.txt", b"two")]),
         "artifact_duplicate",
@@ -280,6 +413,58 @@ def test_large_but_ordinary_text_is_not_mistaken_for_a_bomb(tmp_path: Path) -> N
     [path] = ArtifactManager(tmp_path).extract(zip_path)
 
     assert path.read_text() == lines
+
+
+class Unseekable(io.RawIOBase):
+    """A write-only stream: zipfile then writes data descriptors after each entry's data."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: bytes) -> int:  # type: ignore[override]
+        self.data += chunk
+        return len(chunk)
+
+
+def test_honest_layouts_are_not_mistaken_for_overlap(tmp_path: Path) -> None:
+    files = {f"docs/part{i}.txt": secrets.token_hex(3000).encode() for i in range(5)}
+    streamed = Unseekable()
+    with zipfile.ZipFile(streamed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    # A self-extracting stub before the zip shifts every offset; zipfile accounts for it.
+    with_stub = b"#!/bin/sh\necho stub\n" * 50 + zip_bytes(list(files.items()))
+
+    for task, data in (("task_streamed", bytes(streamed.data)), ("task_stub", with_stub)):
+        zip_path = write_zip_atomically(tmp_path, task, data)
+        paths = ArtifactManager(tmp_path).extract(zip_path)
+        assert {p.relative_to(tmp_path / "extracted" / task).as_posix() for p in paths} == set(
+            files
+        )
+        assert all(p.read_bytes() == files[p.relative_to(p.parents[1]).as_posix()] for p in paths)
+
+
+def test_a_deep_but_honest_tree_extracts(tmp_path: Path) -> None:
+    name = "d/" * 1500 + "leaf.txt"
+    zip_path = write_zip_atomically(tmp_path, "task_deep", zip_bytes([(name, b"leaf\n")]))
+    manager = ArtifactManager(tmp_path)
+    manager.extract(zip_path)
+    # Extracting again replaces the earlier deep folder (removed without recursion).
+    [path] = manager.extract(zip_path)
+    assert path.read_bytes() == b"leaf\n"
+    assert len(path.relative_to(tmp_path).parts) > 1500
+    assert [p.name for p in (tmp_path / "extracted").iterdir()] == ["task_deep"]
+    # A shallow archive of the same task replaces the deep tree, which must go entirely (this
+    # also spares pytest's own recursive clean-up of tmp_path a 1500-level tree).
+    write_zip_atomically(tmp_path, "task_deep", zip_bytes([("leaf.txt", b"shallow")]))
+    manager.extract(zip_path)
+    assert tree(tmp_path / "extracted") == {
+        tmp_path / "extracted" / "task_deep",
+        tmp_path / "extracted" / "task_deep" / "leaf.txt",
+    }
 
 
 def test_caps_must_be_positive() -> None:
@@ -445,16 +630,21 @@ def test_run_raises_with_the_answer_when_the_zip_never_arrives(tmp_path: Path) -
     assert timed_out.value.task_id == gateway.task_ids[0]
 
 
-def test_run_without_artifacts_dir_uses_the_working_directory_default(
+def test_run_without_artifacts_dir_harvests_nothing_and_returns_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # As in 0.3.0: without artifacts_dir the gateway's folder is unknown, so nothing is awaited,
+    # even when the zip would be in ./agentfm_artifacts.
     monkeypatch.chdir(tmp_path)
     gateway = FakeGateway(tmp_path / "agentfm_artifacts", b"ok" + FILES_INCOMING, {"r.txt": b"r"})
     with gateway.client() as client:
-        result = client.tasks.run(worker_id=WORKER, prompt="go")
-
-    expected = tmp_path / "agentfm_artifacts" / "extracted" / result.task_id / "r.txt"
-    assert result.artifacts == [expected]
+        assert client.artifacts is None
+        started = time.monotonic()
+        result = client.tasks.run(worker_id=WORKER, prompt="go", artifact_timeout=30)
+    assert time.monotonic() - started < 5
+    assert result.text == "ok"
+    assert result.artifacts == []
+    assert not (tmp_path / "agentfm_artifacts" / "extracted").exists()
 
 
 def test_run_refuses_a_bad_artifact_timeout_before_dispatching(tmp_path: Path) -> None:

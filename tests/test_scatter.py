@@ -22,6 +22,7 @@ from agentfm import (
     InvalidPeerIdError,
     InvalidRequestError,
     ScatterResult,
+    WorkerNotFoundError,
 )
 from agentfm.testing import MeshSimulator
 
@@ -250,9 +251,10 @@ def test_scatter_by_model_uses_pick_and_max_workers(agentfm_mesh_factory: MeshFa
         assert {r.status for r in capped} == {"success"}
         assert len({r.worker_id for r in capped}) == 1
 
-        nobody = client.tasks.scatter_by_model(prompts, model="gpt-5")
-    assert {r.error_code for r in nobody} == {"no_usable_peer"}
-    assert "gpt-5" in (nobody[0].error or "")
+        # As in 0.3.0: no worker to run the batch on is an error of the call.
+        with pytest.raises(WorkerNotFoundError) as nobody:
+            client.tasks.scatter_by_model(prompts, model="gpt-5")
+    assert "gpt-5" in nobody.value.message
 
 
 def test_scatter_iter_hands_results_over_before_the_batch_ends(
@@ -355,7 +357,7 @@ def test_a_checkpoint_resumes_without_dispatching_answered_prompts(
             )
     assert caught.value.code == "checkpoint_mismatch"
     assert len(log.entries) == sent
-    indices = [json.loads(line)["index"] for line in checkpoint.read_text().splitlines()]
+    indices = [json.loads(line)["index"] for line in checkpoint.read_text().splitlines()[1:]]
     assert sorted(indices) == list(range(12))
 
 
@@ -381,7 +383,7 @@ async def test_failed_prompts_are_dispatched_again_on_a_rerun(
         )
     assert_answered_in_order(fixed, prompts, mesh)
     assert Counter(prompt for _, prompt, _ in log.entries) == {p: 2 for p in prompts}
-    lines = [json.loads(line) for line in checkpoint.read_text().splitlines()]
+    lines = [json.loads(line) for line in checkpoint.read_text().splitlines()[1:]]
     assert [line["status"] for line in lines] == ["failed"] * 4 + ["success"] * 4
 
 
@@ -556,7 +558,7 @@ def test_a_raising_progress_callback_stops_the_batch_and_loses_nothing_finished(
                 prompts, peer_ids=peers(mesh), checkpoint=checkpoint, progress=progress
             )
         recorded = {
-            json.loads(line)["prompt_sha256"] for line in checkpoint.read_text().splitlines()
+            json.loads(line)["prompt_sha256"] for line in checkpoint.read_text().splitlines()[1:]
         }
         sent = len(log.entries)
         assert 3 <= len(recorded) == sent < len(prompts)  # tasks in flight were kept, not lost
@@ -626,7 +628,10 @@ STALLING = [
 
 
 def _check_stall_handled(
-    results: list[ScatterResult], prompts: list[str], mesh: MeshSimulator, log: DispatchLog,
+    results: list[ScatterResult],
+    prompts: list[str],
+    mesh: MeshSimulator,
+    log: DispatchLog,
     checkpoint: Path,
 ) -> None:
     assert_answered_in_order(results, prompts, mesh)
@@ -634,7 +639,7 @@ def _check_stall_handled(
     assert stalled, "the stalling worker was never tried again"
     # Each abandoned prompt was answered elsewhere, and recorded exactly once.
     assert {names(mesh)[r.worker_id or ""] for r in results if r.prompt in stalled} == {"steady"}
-    indices = [json.loads(line)["index"] for line in checkpoint.read_text().splitlines()]
+    indices = [json.loads(line)["index"] for line in checkpoint.read_text().splitlines()[1:]]
     assert sorted(indices) == list(range(len(prompts)))
     # The abandoned attempts' connections were closed: the worker's slots came back.
     assert _wait_until(lambda: mesh.worker("stalls").current_tasks == 0)

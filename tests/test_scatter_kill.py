@@ -52,7 +52,8 @@ def _finished_indices(checkpoint: Path) -> list[int]:
     if not checkpoint.exists():
         return []
     indices = []
-    for line in checkpoint.read_bytes().splitlines(keepends=True):
+    # The first line is the checkpoint's header, not a prompt.
+    for line in checkpoint.read_bytes().splitlines(keepends=True)[1:]:
         if not line.endswith(b"\n"):
             continue
         try:

@@ -438,3 +438,36 @@ def test_a_version_mismatch_drops_the_peer_for_the_batch() -> None:
     assert planner.peer(first.peer_id).unusable is error
     (second,) = planner.plan(1.0)
     assert second.peer_id != first.peer_id
+
+
+def test_a_named_peer_is_used_without_telemetry_and_learns_its_capacity() -> None:
+    planner = Scheduler(jobs(6), ["A"], max_concurrency=4, max_retries=2, explicit_peers=True)
+    planner.refresh_failed(0.0)  # /api/workers could not be read
+    first = planner.plan(0.0)
+    assert len(first) == 4  # optimistic: up to max_concurrency
+    accepted, *others = first
+    for assignment in others:  # the worker holds one task: the others are refused
+        assert planner.complete(assignment, refused("A"), 0.1) is None
+    assert planner.peer("A").max_tasks == 1
+    assert planner.plan(0.2) == []  # resting after the refusals
+    planner.complete(accepted, success(accepted), 1.0)
+    assert len(planner.plan(1.0)) == 1  # then one at a time
+
+
+def test_a_named_peer_missing_from_the_telemetry_stays_usable() -> None:
+    planner = Scheduler(jobs(2), ["A", "B"], max_concurrency=4, max_retries=2, explicit_peers=True)
+    planner.apply_telemetry([profile("A", max_tasks=1)], 0.0)
+    assert {a.peer_id for a in planner.plan(0.0)} == {"A", "B"}
+
+
+def test_a_named_peer_refused_while_telemetry_fails_is_not_stuck() -> None:
+    planner = Scheduler(jobs(3), ["A"], max_concurrency=2, max_retries=2, explicit_peers=True)
+    planner.apply_telemetry([profile("A", max_tasks=2)], 0.0)
+    running, refused_one = planner.plan(0.0)
+    planner.complete(refused_one, refused("A"), 0.1)
+    assert planner.peer("A").busy_until_refresh
+    planner.begin_refresh()
+    planner.refresh_failed(0.2)  # the telemetry does not come back
+    assert not planner.peer("A").busy_until_refresh
+    planner.complete(running, success(running), 1.0)
+    assert len(planner.plan(1.0)) == 1

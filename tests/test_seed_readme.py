@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from agentfm import WorkerNotFoundError
 from agentfm.testing import MeshSimulator
 
 SEED_ADDRESS = ("127.0.0.1", 8080)
@@ -345,10 +346,9 @@ def test_scatter_by_model(context: dict[str, Any]) -> None:
     llama = {w.peer_id for w in context["client"].workers.list(model="llama3.2")}
     namespace = _run(SCATTER_BY_MODEL, namespace)
     assert all(r.status == "success" and r.worker_id in llama for r in namespace["results"])
-    # No worker serves flux.2 on the demo mesh: every prompt fails, as a result, not an exception.
-    namespace = _run(SCATTER_PICK, namespace)
-    assert {r.status for r in namespace["results"]} == {"failed"}
-    assert len(namespace["results"]) == 50
+    # No worker serves flux.2 on the demo mesh: as in 0.3.0, the call raises WorkerNotFoundError.
+    with pytest.raises(WorkerNotFoundError, match=r"flux\.2"):
+        _run(SCATTER_PICK, namespace)
 
 
 def test_async(seed_gateway: MeshSimulator, capsys: pytest.CaptureFixture[str]) -> None:

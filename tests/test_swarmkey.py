@@ -92,17 +92,18 @@ def test_save_creates_an_owner_only_file_that_loads_back(tmp_path: Path) -> None
     assert SwarmKey.load(path) == key
 
 
-def test_save_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
+def test_save_replaces_an_existing_file_unless_told_not_to(tmp_path: Path) -> None:
     path = tmp_path / "swarm.key"
     first, second = SwarmKey.generate(), SwarmKey.generate()
     first.save(path)
 
     with pytest.raises(InvalidRequestError) as refused:
-        second.save(path)
+        second.save(path, overwrite=False)
     assert refused.value.code == "swarm_key_exists"
     assert SwarmKey.load(path) == first
 
-    second.save(path, overwrite=True)
+    # 0.3.0's save() replaced the file; it does here too, atomically.
+    assert second.save(path) == path
     assert SwarmKey.load(path) == second
     assert sorted(p.name for p in tmp_path.iterdir()) == ["swarm.key"]
 
@@ -120,25 +121,38 @@ def test_overwrite_keeps_the_file_owner_only(tmp_path: Path) -> None:
 def test_load_errors_are_sdk_errors(tmp_path: Path) -> None:
     with pytest.raises(InvalidRequestError) as missing:
         SwarmKey.load(tmp_path / "absent.key")
-    assert missing.value.code == "swarm_key_unreadable"
+    assert missing.value.code == "swarm_key_not_found"
+    assert isinstance(missing.value, FileNotFoundError)  # what 0.3.0 raised
 
     binary = tmp_path / "binary.key"
     binary.write_bytes(b"\xff\xfe" * 10)
-    with pytest.raises(InvalidRequestError):
+    with pytest.raises(InvalidRequestError) as garbled:
         SwarmKey.load(binary)
+    assert isinstance(garbled.value, ValueError)  # what 0.3.0 raised
 
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
     with pytest.raises(InvalidRequestError):
-        SwarmKey.generate().save(tmp_path / "no-such-dir" / "swarm.key")
+        SwarmKey.generate().save(blocked / "swarm.key")
 
 
-def test_repr_and_str_never_show_the_key() -> None:
+def test_save_creates_missing_folders_as_0_3_0_did(tmp_path: Path) -> None:
+    key = SwarmKey.generate()
+    path = key.save(tmp_path / "new" / "dir" / "swarm.key")
+    assert SwarmKey.load(path) == key
+
+
+def test_repr_never_shows_the_key_and_str_is_a_valid_key_file(tmp_path: Path) -> None:
     key = SwarmKey.parse(FILE_TEXT)
-    shown = [repr(key), str(key), f"{key}", repr([key])]
-    for text in shown:
+    for text in (repr(key), repr([key])):
         assert HEX not in text
         assert HEX[:16] not in text
         assert key.fingerprint in text
     assert len(key.fingerprint) == 16
+    # 0.3.0 code saves keys with `path.write_text(str(key))`: that must stay a working key file.
+    path = tmp_path / "written-by-str.key"
+    path.write_text(f"{key}")
+    assert SwarmKey.load(path) == key
 
 
 def test_equal_keys_hash_alike() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
@@ -304,19 +306,245 @@ def test_a_trickling_client_is_cut_off(receiver: WebhookReceiver) -> None:
 
 
 def test_connections_beyond_the_cap_are_turned_away(calls: Calls) -> None:
+    # The only slot is held by a delivery whose callback is running: that one is never cut, so
+    # the next connection is refused. (An idle connection would be cut instead: see below.)
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(payload: WebhookPayload) -> None:
+        entered.set()
+        release.wait(timeout=30)
+        calls(payload)
+
+    first, second = gateway_body("task_first"), gateway_body("task_second")
+    with WebhookReceiver(
+        port=0, callback=slow, secret=SECRET, max_connections=1, request_timeout=5
+    ) as rx:
+        holder = threading.Thread(target=post, args=(rx, first, signed_headers(first)))
+        holder.start()
+        try:
+            assert entered.wait(timeout=30)
+            try:
+                status: int | None = post(rx, second, signed_headers(second))
+            except httpx.TransportError:
+                status = None  # the refusal closed the socket before the answer was read
+            assert status in (503, None)
+        finally:
+            release.set()
+            holder.join(timeout=30)
+    assert [p.task_id for p in calls.payloads] == ["task_first"]
+
+
+# --- a hostile peer on the webhook port -------------------------------------------------------
+
+
+def open_idle(rx: WebhookReceiver, count: int, first_bytes: bytes = b"") -> list[socket.socket]:
+    """`count` connections that send `first_bytes` (maybe nothing) and then nothing more."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", rx.port), timeout=10)
+        if first_bytes:
+            sock.sendall(first_bytes)
+        sockets.append(sock)
+    return sockets
+
+
+def close_all(sockets: list[socket.socket]) -> None:
+    for sock in sockets:
+        sock.close()
+
+
+@pytest.mark.parametrize(
+    "first_bytes",
+    [
+        pytest.param(b"", id="silent"),
+        pytest.param(b"POST /cb HTTP/1.1\r\nHost: x\r\n", id="headers-never-finished"),
+        pytest.param(
+            b"POST /cb HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 4000\r\n\r\n{",
+            id="body-never-finished",
+        ),
+    ],
+)
+def test_idle_connections_beyond_the_cap_do_not_starve_deliveries(
+    calls: Calls, first_bytes: bytes
+) -> None:
+    # 80 idle sockets against the default 64 connections used to hold every slot, and the
+    # genuine deliveries behind them got 503 until the attacker let go (a long request timeout
+    # stands for an attacker who renews his sockets as they are cut: see the next test).
+    with WebhookReceiver(port=0, callback=calls, secret=SECRET, request_timeout=60) as rx:
+        idle = open_idle(rx, 80, first_bytes)
+        try:
+            statuses = []
+            for i in range(3):
+                body = gateway_body(f"task_genuine_{i}")
+                statuses.append(post(rx, body, signed_headers(body)))
+        finally:
+            close_all(idle)
+    assert statuses == [200, 200, 200]
+    assert len(calls.payloads) == 3
+
+
+class RenewingAttacker:
+    """Keeps `count` idle connections open, opening a new one whenever the receiver closes one
+    (the "renew every 10 s" attack, at whatever pace the receiver cuts them)."""
+
+    def __init__(self, port: int, count: int) -> None:
+        self.port = port
+        self.count = count
+        self.renewed = 0
+        self._stop = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RenewingAttacker:
+        self._sockets = [self._connect() for _ in range(self.count)]
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+        close_all(self._sockets)
+
+    def _connect(self) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        sock.setblocking(False)
+        return sock
+
+    def _closed(self, sock: socket.socket) -> bool:
+        try:
+            return sock.recv(1024) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def _run(self) -> None:
+        for _ in range(3000):  # bounded: at most 3000 rounds of 10 ms
+            if self._stop.wait(0.01):
+                return
+            for position, sock in enumerate(self._sockets):
+                if self._closed(sock):
+                    sock.close()
+                    with contextlib.suppress(OSError):
+                        self._sockets[position] = self._connect()
+                        self.renewed += 1
+
+
+def test_idle_connections_renewed_as_they_are_cut_do_not_starve_deliveries(
+    calls: Calls,
+) -> None:
     with (
         WebhookReceiver(
-            port=0, callback=calls, secret=SECRET, max_connections=1, request_timeout=5
+            port=0, callback=calls, secret=SECRET, max_connections=8, request_timeout=0.5
         ) as rx,
-        socket.create_connection(("127.0.0.1", rx.port), timeout=10),  # holds the only slot
+        RenewingAttacker(rx.port, count=8) as attacker,
     ):
-        body = gateway_body()
+        statuses = []
+        for i in range(6):
+            body = gateway_body(f"task_genuine_{i}")
+            statuses.append(post(rx, body, signed_headers(body)))
+            time.sleep(0.2)  # spread the deliveries over several renewal rounds
+        renewed = attacker.renewed
+    assert renewed > 0, "the attack did not run"
+    assert statuses == [200] * 6
+    assert len(calls.payloads) == 6
+
+
+def test_a_connection_flood_keeps_handler_threads_bounded(calls: Calls) -> None:
+    def handler_threads() -> int:
+        return sum(t.name == "agentfm-webhook-request" for t in threading.enumerate())
+
+    before = handler_threads()
+    with WebhookReceiver(
+        port=0, callback=calls, secret=SECRET, max_connections=4, request_timeout=5
+    ) as rx:
+        flood = open_idle(rx, 60)
         try:
-            status: int | None = post(rx, body, signed_headers(body))
-        except httpx.TransportError:
-            status = None  # the refusal closed the socket before the answer was read
-        assert status in (503, None)
-    assert calls.payloads == []
+            body = gateway_body()
+            status = post(rx, body, signed_headers(body))  # served after the whole flood
+            assert handler_threads() - before <= 2 * 4
+        finally:
+            close_all(flood)
+    assert status == 200
+
+
+# --- replays across restarts: the dedupe file ------------------------------------------------
+
+
+def test_a_replay_after_a_restart_is_recognised_with_a_dedupe_file(
+    calls: Calls, tmp_path: Path
+) -> None:
+    store = tmp_path / "delivered.txt"
+    body = gateway_body()
+    with WebhookReceiver(port=0, callback=calls, secret=SECRET, dedupe_file=store) as rx:
+        assert post(rx, body, signed_headers(body)) == 200
+    # The receiver restarts; an attacker who captured the delivery sends it again.
+    with WebhookReceiver(port=0, callback=calls, secret=SECRET, dedupe_file=str(store)) as rx:
+        assert post(rx, body, signed_headers(body)) == 200
+        other = gateway_body("task_ffffffffffffffffffffffff")
+        assert post(rx, other, signed_headers(other)) == 200
+    assert [p.task_id for p in calls.payloads] == [
+        "task_0123456789abcdef01234567",
+        "task_ffffffffffffffffffffffff",
+    ]
+
+
+def test_the_dedupe_file_stays_bounded_and_keeps_the_newest_ids(
+    calls: Calls, tmp_path: Path
+) -> None:
+    store = tmp_path / "delivered.txt"
+    with WebhookReceiver(
+        port=0, callback=calls, secret=SECRET, remembered_task_ids=3, dedupe_file=store
+    ) as rx:
+        for i in range(10):
+            body = gateway_body(f"task_{i}")
+            assert post(rx, body, signed_headers(body)) == 200
+    assert len(store.read_bytes().splitlines()) <= 1 + 2 * 3
+    with WebhookReceiver(
+        port=0, callback=calls, secret=SECRET, remembered_task_ids=3, dedupe_file=store
+    ) as rx:
+        for i in (9, 8, 7, 0):
+            body = gateway_body(f"task_{i}")
+            assert post(rx, body, signed_headers(body)) == 200
+    # The three newest were remembered across the restart; the oldest was forgotten.
+    assert [p.task_id for p in calls.payloads] == [f"task_{i}" for i in range(10)] + ["task_0"]
+
+
+def test_a_dedupe_file_torn_by_a_crash_still_loads(calls: Calls, tmp_path: Path) -> None:
+    store = tmp_path / "delivered.txt"
+    body = gateway_body()
+    with WebhookReceiver(port=0, callback=calls, secret=SECRET, dedupe_file=store) as rx:
+        assert post(rx, body, signed_headers(body)) == 200
+    with store.open("ab") as handle:
+        handle.write(b"task_torn_by_a_cra")
+    with WebhookReceiver(port=0, callback=calls, secret=SECRET, dedupe_file=store) as rx:
+        assert post(rx, body, signed_headers(body)) == 200
+    assert len(calls.payloads) == 1
+
+
+def test_a_dedupe_file_deleted_while_serving_is_started_again(calls: Calls, tmp_path: Path) -> None:
+    store = tmp_path / "delivered.txt"
+    first, second = gateway_body("task_first"), gateway_body("task_second")
+    with WebhookReceiver(port=0, callback=calls, secret=SECRET, dedupe_file=store) as rx:
+        assert post(rx, first, signed_headers(first)) == 200
+        store.unlink()
+        assert post(rx, second, signed_headers(second)) == 200
+    with WebhookReceiver(port=0, callback=calls, secret=SECRET, dedupe_file=store) as rx:
+        assert post(rx, second, signed_headers(second)) == 200
+    assert [p.task_id for p in calls.payloads] == ["task_first", "task_second"]
+
+
+@pytest.mark.parametrize("content", [b"my notes\n", b'{"a": 1}', bytes(range(256))])
+def test_a_dedupe_file_that_is_not_ours_is_refused_untouched(
+    calls: Calls, tmp_path: Path, content: bytes
+) -> None:
+    store = tmp_path / "notes.txt"
+    store.write_bytes(content)
+    with pytest.raises(InvalidRequestError) as refused:
+        WebhookReceiver(port=0, callback=calls, secret=SECRET, dedupe_file=store)
+    assert refused.value.code == "webhook_dedupe_foreign"
+    assert store.read_bytes() == content
 
 
 def test_a_raising_callback_is_answered_500_and_the_receiver_keeps_serving(

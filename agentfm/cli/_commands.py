@@ -21,7 +21,7 @@ from agentfm._client import AgentFMClient
 from agentfm._errors import redact_url
 from agentfm._identifiers import new_task_id
 from agentfm._task_output import FILES_INCOMING
-from agentfm._tasks import artifact_manager
+from agentfm._tasks import checked_artifact_timeout
 from agentfm.cli._output import Output, ProgressBar
 from agentfm.cli._parser import EXIT_OK, EXIT_PARTIAL
 from agentfm.cli._prompts import parse_prompts
@@ -179,9 +179,11 @@ def _stream_task(
 def run(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
     task_id = new_task_id()
     # Checked before dispatch, so a bad setting does not cost a task.
-    artifacts = artifact_manager(client.artifacts_dir, args.artifact_timeout)
+    checked_artifact_timeout(args.artifact_timeout)
+    artifacts = client.artifacts
     # Sections 5.4 and 6: only FILES_INCOMING announces a zip; a file-less task never waits.
-    if _stream_task(client, args, out, task_id):
+    # Without --artifacts-dir the gateway's folder is unknown: nothing is harvested.
+    if _stream_task(client, args, out, task_id) and artifacts is not None:
         for path in artifacts.collect_for_task(task_id, args.artifact_timeout):
             out.line(f"artifact: {path}")
     return EXIT_OK

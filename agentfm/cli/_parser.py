@@ -135,6 +135,7 @@ def _add_artifact_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--artifacts-dir",
         metavar="DIR",
+        default="agentfm_artifacts",
         help="the gateway's artifact folder, <gateway cwd>/agentfm_artifacts (default: "
         "./agentfm_artifacts); files are extracted into DIR/extracted/<task id>/",
     )

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AgentFMRoutingWarning",
     "AsyncOpenAI",
+    "AsyncOpenAINamespace",
     "AsyncStream",
     "ChatCompletion",
     "ChatCompletionChoice",
@@ -61,6 +62,7 @@ __all__ = [
     "ModelEntry",
     "ModelsList",
     "OpenAI",
+    "OpenAINamespace",
     "Stream",
     "TextCompletion",
     "TextCompletionChoice",
@@ -149,5 +151,9 @@ class AsyncOpenAI:
 
         return AsyncCompletions(self._client)
 
+
+# The class names of `client.openai` in agentfm 0.3.0.
+OpenAINamespace = OpenAI
+AsyncOpenAINamespace = AsyncOpenAI
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

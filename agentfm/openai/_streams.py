@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from agentfm._base import protocol_error
+from agentfm._errors import task_stream_error
 from agentfm._sse import ServerSentEvent, SSEDecoder
 from agentfm.exceptions import (
     AgentFMError,
@@ -172,8 +173,8 @@ class Stream(Generic[ChunkT]):
                     yield from decoder.feed(data)
                 yield from decoder.finish()
         except GatewayConnectionError as error:
-            error.partial_text = decoder.text
-            raise
+            # Also a WorkerStreamError (as in 0.3.0) unless the gateway was never reached.
+            raise task_stream_error(error, decoder.text) from None
         failure = decoder.failure()
         if failure is not None:
             raise failure
@@ -230,8 +231,8 @@ class AsyncStream(Generic[ChunkT]):
                 for chunk in decoder.finish():
                     yield chunk
         except GatewayConnectionError as error:
-            error.partial_text = decoder.text
-            raise
+            # Also a WorkerStreamError (as in 0.3.0) unless the gateway was never reached.
+            raise task_stream_error(error, decoder.text) from None
         failure = decoder.failure()
         if failure is not None:
             raise failure

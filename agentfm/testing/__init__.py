@@ -5,6 +5,9 @@
     with MeshSimulator() as mesh:        # a gateway on 127.0.0.1 with the default demo mesh
         client = AgentFMClient(mesh.url)
 
+`task_body(text)` builds the body of a completed task for your own mocks of the gateway
+(respx, `httpx.MockTransport`); it needs no simulator and no `[sim]` extra.
+
 Names are loaded on first use, so importing this package (which the pytest plugin does in every
 test run) does not import the server stack.
 """
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING
 from agentfm._lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from agentfm.testing._bodies import task_body
     from agentfm.testing._boss import SimulatedWorker
     from agentfm.testing._mesh import (
         DEFAULT_MESH,
@@ -36,6 +40,7 @@ __all__ = [
     "WorkerSpec",
     "load_mesh_file",
     "parse_mesh",
+    "task_body",
 ]
 
 _LOCATIONS = {
@@ -47,6 +52,7 @@ _LOCATIONS = {
     "parse_mesh": "agentfm.testing._mesh",
     "MeshSimulator": "agentfm.testing._simulator",
     "SimulatedWorker": "agentfm.testing._boss",
+    "task_body": "agentfm.testing._bodies",
 }
 
 
