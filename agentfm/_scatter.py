@@ -29,19 +29,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import os
 import queue
+import ssl
 import time
+from collections import deque
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator, Sized
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 import attrs
+import httpx
+from agentfm_gateway import Client as GatewayClient
 from agentfm_gateway.api.workers import list_workers
 from agentfm_gateway.models import WorkerList
 
+from agentfm._retry import RetryPolicy
 from agentfm._scatter_checkpoint import Checkpoint
 from agentfm._scatter_scheduler import (
     Assignment,
@@ -53,7 +59,8 @@ from agentfm._scatter_scheduler import (
     failed_result,
     verdict_of,
 )
-from agentfm._tasks import _checked_prompt
+from agentfm._tasks import AsyncTasks, Tasks, _checked_prompt
+from agentfm._transport import AsyncRetryingTransport, RetryingTransport
 from agentfm._trust import TrustRequirement, refusal_reason
 from agentfm._workers import WorkerQuery, profile_from_worker
 from agentfm.artifacts import checked_timeout
@@ -67,7 +74,6 @@ from agentfm.models import PeerID, ScatterResult, TaskResult, WorkerProfile
 
 if TYPE_CHECKING:
     from agentfm._client import AgentFMClient, AsyncAgentFMClient
-    from agentfm._tasks import AsyncTasks, Tasks
 
 __all__ = [
     "CheckpointPath",
@@ -416,6 +422,85 @@ class _InOrder:
         return cast("list[ScatterResult]", self._slots)
 
 
+# --- lanes: one connection per attempt in flight --------------------------------------------
+#
+# A pool shared by every attempt scans all its connections under one lock for each request and
+# each answer (and an idle connection is polled to see whether it expired): at 64 attempts in
+# flight that scan, not the exchange, is most of the client's CPU. So each attempt in flight
+# borrows a lane, a client of its own with a single keep-alive connection, from a free list only
+# the driver loop touches. Lanes copy the client's settings (URL, headers, timeouts, retries of
+# connect failures); a client built on the caller's own `http_client` keeps using it instead.
+
+LaneT = TypeVar("LaneT")
+_ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+
+
+def _lane_ssl_context(gateway_url: str) -> ssl.SSLContext:
+    # A plain-http gateway never negotiates TLS: skip loading the CA bundle for every lane.
+    if httpx.URL(gateway_url).scheme == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return httpx.create_ssl_context()
+
+
+class _Lanes(Generic[LaneT]):
+    """The free list of lanes of one batch (driver loop only; not thread-safe)."""
+
+    def __init__(self, shared: LaneT, make: Callable[[], LaneT] | None) -> None:
+        self._shared = shared
+        self._make = make
+        self._free: list[LaneT] = []
+        self.made: list[LaneT] = []
+
+    def take(self) -> LaneT:
+        if self._make is None:
+            return self._shared
+        if self._free:
+            return self._free.pop()
+        lane = self._make()
+        self.made.append(lane)
+        return lane
+
+    def give(self, lane: LaneT) -> None:
+        if lane is not self._shared:
+            self._free.append(lane)
+
+
+def _sync_lanes(tasks: Tasks) -> _Lanes[Tasks]:
+    client = tasks._client
+    if client._injected_client is not None:
+        return _Lanes(tasks, None)
+    context = _lane_ssl_context(client.gateway_url)
+
+    def make() -> Tasks:
+        lane = copy.copy(client)
+        wire = httpx.HTTPTransport(verify=context, limits=_ONE_CONNECTION)
+        transport = RetryingTransport(wire, RetryPolicy(max_retries=client._options.retries))
+        lane._http = httpx.Client(transport=transport, **client._http_settings())
+        lane._gateway = GatewayClient(base_url=client.gateway_url).set_httpx_client(lane._http)
+        return Tasks(lane)
+
+    return _Lanes(tasks, make)
+
+
+def _async_lanes(tasks: AsyncTasks) -> _Lanes[AsyncTasks]:
+    client = tasks._client
+    if client._injected_client is not None:
+        return _Lanes(tasks, None)
+    context = _lane_ssl_context(client.gateway_url)
+
+    def make() -> AsyncTasks:
+        lane = copy.copy(client)
+        wire = httpx.AsyncHTTPTransport(verify=context, limits=_ONE_CONNECTION)
+        transport = AsyncRetryingTransport(wire, RetryPolicy(max_retries=client._options.retries))
+        lane._http = httpx.AsyncClient(transport=transport, **client._http_settings())
+        lane._gateway = GatewayClient(base_url=client.gateway_url).set_async_httpx_client(
+            lane._http
+        )
+        return AsyncTasks(lane)
+
+    return _Lanes(tasks, make)
+
+
 # --- the sync driver: a bounded thread pool -------------------------------------------------
 
 
@@ -456,7 +541,7 @@ def _attempt(
     tasks: Tasks,
     spec: ScatterSpec,
     assignment: Assignment,
-    completions: queue.SimpleQueue[tuple[Assignment, Outcome]],
+    completions: queue.SimpleQueue[tuple[Assignment, Outcome, Tasks]],
 ) -> None:
     outcome: Outcome
     try:
@@ -471,7 +556,7 @@ def _attempt(
         if not isinstance(error, AgentFMError):
             logger.error("scatter attempt raised %s", type(error).__name__, exc_info=error)
         outcome = error
-    completions.put((assignment, outcome))
+    completions.put((assignment, outcome, tasks))
 
 
 def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
@@ -479,9 +564,10 @@ def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
     client = tasks._client
     batch = _Batch(spec)
     batch.open()
+    lanes = _sync_lanes(tasks)
     try:
         scheduler = batch.start(_fetch(client))
-        completions: queue.SimpleQueue[tuple[Assignment, Outcome]] = queue.SimpleQueue()
+        completions: queue.SimpleQueue[tuple[Assignment, Outcome, Tasks]] = queue.SimpleQueue()
         with ThreadPoolExecutor(spec.max_concurrency, thread_name_prefix="agentfm-scatter") as pool:
             try:
                 while True:
@@ -489,16 +575,17 @@ def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
                     if scheduler.refresh_due(now):
                         _refresh(client, scheduler)
                     for assignment in scheduler.plan(now):
-                        pool.submit(_attempt, tasks, spec, assignment, completions)
+                        pool.submit(_attempt, lanes.take(), spec, assignment, completions)
                     for settled in scheduler.take_settled():
                         yield batch.finish(settled)
                     if scheduler.done:
                         return
                     wait = scheduler.wait_seconds(time.monotonic())
                     try:
-                        assignment, outcome = completions.get(timeout=wait)
+                        assignment, outcome, lane = completions.get(timeout=wait)
                     except queue.Empty:
                         continue
+                    lanes.give(lane)
                     settled_now = scheduler.complete(assignment, outcome, time.monotonic())
                     if settled_now is not None:
                         yield batch.finish(settled_now)
@@ -507,11 +594,13 @@ def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
                 # answers (they finished, so a re-run must not dispatch them again).
                 scheduler.stop()
                 while scheduler.in_flight:
-                    assignment, outcome = completions.get()
+                    assignment, outcome, lane = completions.get()
                     settled_now = scheduler.complete(assignment, outcome, time.monotonic())
                     if settled_now is not None:
                         batch.finish(settled_now)
     finally:
+        for lane in lanes.made:
+            lane._client._http.close()
         batch.close()
 
 
@@ -541,11 +630,41 @@ async def _arefresh(client: AsyncAgentFMClient, scheduler: Scheduler) -> None:
     _apply_refresh(scheduler, await _afetch(client))
 
 
+AsyncEnded = tuple[Assignment, Outcome, AsyncTasks]
+
+
+class _Completions:
+    """Ended attempts for the async driver loop: a deque and one event (no task per wait, which
+    `asyncio.wait_for` on a queue would create every time round the loop)."""
+
+    def __init__(self) -> None:
+        self.ended: deque[AsyncEnded] = deque()
+        self._event = asyncio.Event()
+
+    def put(self, ended: AsyncEnded) -> None:
+        self.ended.append(ended)
+        self._event.set()
+
+    async def next(self, wait: float | None) -> AsyncEnded | None:
+        """The next ended attempt, waiting at most `wait` seconds (None: as long as it takes)."""
+        if not self.ended and (wait is None or wait > 0):
+            self._event.clear()
+            timer = (
+                None
+                if wait is None
+                else asyncio.get_running_loop().call_later(wait, self._event.set)
+            )
+            await self._event.wait()
+            if timer is not None:
+                timer.cancel()
+        return self.ended.popleft() if self.ended else None
+
+
 async def _aattempt(
     tasks: AsyncTasks,
     spec: ScatterSpec,
     assignment: Assignment,
-    completions: asyncio.Queue[tuple[Assignment, Outcome]],
+    completions: _Completions,
 ) -> None:
     outcome: Outcome
     try:
@@ -560,20 +679,7 @@ async def _aattempt(
         if not isinstance(error, AgentFMError):
             logger.error("scatter attempt raised %s", type(error).__name__, exc_info=error)
         outcome = error
-    completions.put_nowait((assignment, outcome))
-
-
-async def _next_completion(
-    completions: asyncio.Queue[tuple[Assignment, Outcome]], wait: float | None
-) -> tuple[Assignment, Outcome] | None:
-    try:
-        if wait is None:
-            return await completions.get()
-        if wait <= 0:
-            return completions.get_nowait()
-        return await asyncio.wait_for(completions.get(), wait)
-    except (asyncio.QueueEmpty, asyncio.TimeoutError):
-        return None
+    completions.put((assignment, outcome, tasks))
 
 
 async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair, None]:
@@ -581,9 +687,10 @@ async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair,
     client = tasks._client
     batch = _Batch(spec)
     batch.open()
+    lanes = _async_lanes(tasks)
     try:
         scheduler = batch.start(await _afetch(client))
-        completions: asyncio.Queue[tuple[Assignment, Outcome]] = asyncio.Queue()
+        completions = _Completions()
         attempts: set[asyncio.Task[None]] = set()
         try:
             while True:
@@ -591,19 +698,21 @@ async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair,
                 if scheduler.refresh_due(now):
                     await _arefresh(client, scheduler)
                 for assignment in scheduler.plan(now):
-                    attempt = asyncio.ensure_future(_aattempt(tasks, spec, assignment, completions))
+                    attempt = asyncio.ensure_future(
+                        _aattempt(lanes.take(), spec, assignment, completions)
+                    )
                     attempts.add(attempt)
                     attempt.add_done_callback(attempts.discard)
                 for settled in scheduler.take_settled():
                     yield batch.finish(settled)
                 if scheduler.done:
                     return
-                ended = await _next_completion(
-                    completions, scheduler.wait_seconds(time.monotonic())
-                )
+                ended = await completions.next(scheduler.wait_seconds(time.monotonic()))
                 if ended is None:
                     continue
-                settled_now = scheduler.complete(*ended, time.monotonic())
+                assignment, outcome, lane = ended
+                lanes.give(lane)
+                settled_now = scheduler.complete(assignment, outcome, time.monotonic())
                 if settled_now is not None:
                     yield batch.finish(settled_now)
         finally:
@@ -612,11 +721,14 @@ async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair,
             for attempt in attempts:
                 attempt.cancel()
             await asyncio.gather(*attempts, return_exceptions=True)
-            while not completions.empty():
-                settled_now = scheduler.complete(*completions.get_nowait(), time.monotonic())
+            while completions.ended:
+                assignment, outcome, _ = completions.ended.popleft()
+                settled_now = scheduler.complete(assignment, outcome, time.monotonic())
                 if settled_now is not None:
                     batch.finish(settled_now)
     finally:
+        for lane in lanes.made:
+            await lane._client._http.aclose()
         batch.close()
 
 
