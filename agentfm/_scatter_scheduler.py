@@ -51,8 +51,9 @@ about to be free. The finish counted is the one reached nine times in ten: on a 
 succeeds with probability p, that takes as many attempts as 1 - (1 - p)^n >= 0.9 needs, so a
 reliable slot that frees soon is preferred over an unreliable one that is free now.
 
-Cost. Choosing a peer is a heap operation (logarithmic in the number of peers); only telemetry
-refreshes (every few seconds) and last-round placement look at every peer.
+Cost. Choosing a peer is a heap operation (logarithmic in the number of peers). Last-round
+placement weighs only the peers running this batch's attempts (at most `max_concurrency`) and a
+few with a free slot; only a telemetry refresh (every few seconds) looks at every peer.
 
 Memory is bounded by `max_concurrency`: prompts are pulled from the caller's iterable only a
 small look-ahead before they are dispatched, and there is no per-prompt state beyond that.
@@ -121,6 +122,8 @@ FIRST_BYTE_FLOOR_SECONDS = 10.0
 TAIL_CONFIDENCE = 0.9
 # The last round: no more prompts left than this many times max_concurrency.
 TAIL_ROUNDS = 2
+# Last-round placement weighs the peers running our attempts and this many with a free slot.
+TAIL_FREE_CANDIDATES = 32
 # A peer whose success rate fell this low is still assumed to succeed sometimes (no division by 0).
 MIN_SUCCESS_RATE = 0.1
 # How far ahead of dispatch prompts are read: enough to know the tail, bounded by concurrency.
@@ -409,6 +412,8 @@ class Scheduler:
         self._resting: list[tuple[float, int, str]] = []
         # Peers held back by other clients' load or a BUSY status: telemetry is worth fetching.
         self._blocked = 0
+        # Peers running an attempt of this batch (at most max_concurrency of them).
+        self._busy: set[str] = set()
         self._slowest: float | None = None
         self._fastest_mean: float | None = None
         # A refusal says "busy", not "broken": allow a few per peer before giving up on a prompt.
@@ -713,7 +718,7 @@ class Scheduler:
         jobs = [*self._retrying, *self._waiting]
         if not jobs:
             return []
-        usable = [peer for peer in self._peers.values() if peer.unusable is None]
+        usable = self._tail_candidates(now)
         known = [e for e in (peer.expected_seconds() for peer in usable) if e is not None]
         if not known:
             return self._plan_greedy(now, slots)
@@ -783,9 +788,35 @@ class Scheduler:
             planned.append(assignment)
         return planned
 
+    def _tail_candidates(self, now: float) -> list[PeerState]:
+        """The peers last-round placement weighs: every peer running an attempt of ours (its
+        slot may free soon; at most `max_concurrency` of them) and the best few with a slot free
+        now (from the heap). Not every peer: that would cost each completion O(peers)."""
+        candidates = {peer_id: self._peers[peer_id] for peer_id in self._busy}
+        ready = self._ready
+        taken: list[tuple[tuple[float, float, int], str]] = []
+        while ready and len(taken) < TAIL_FREE_CANDIDATES:
+            rank, peer_id = heapq.heappop(ready)
+            peer = self._peers[peer_id]
+            if peer.unusable is not None or peer.busy_until_refresh or peer.peer_id in candidates:
+                if peer.peer_id in candidates and peer.unusable is None:
+                    taken.append((rank, peer_id))
+                continue
+            if now < peer.available_at:
+                heapq.heappush(self._resting, (peer.available_at, peer.order, peer_id))
+                continue
+            if peer.free_slots(now) <= 0:
+                continue
+            taken.append((rank, peer_id))
+            candidates[peer_id] = peer
+        for entry in taken:
+            heapq.heappush(ready, entry)
+        return [peer for peer in candidates.values() if peer.unusable is None]
+
     def _assign(self, job: Job, peer: PeerState, now: float) -> Assignment:
         attempt_id = next(self._attempt_ids)
         peer.running[attempt_id] = now
+        self._busy.add(peer.peer_id)
         peer.high_water = max(peer.high_water, peer.ours)
         job.attempts += 1
         job.tried.add(peer.peer_id)
@@ -834,6 +865,8 @@ class Scheduler:
         waits for another attempt)."""
         peer = self._peers[assignment.peer_id]
         peer.running.pop(assignment.attempt_id, None)
+        if not peer.running:
+            self._busy.discard(peer.peer_id)
         self._in_flight -= 1
         tail = assignment.attempt_id in self._tail_attempts
         self._tail_attempts.discard(assignment.attempt_id)
