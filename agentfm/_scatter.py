@@ -20,6 +20,8 @@ What every driver guarantees:
   checkpoint's index (hash and file offset of each recorded prompt, ~0.2 KB each) stays in memory;
   recorded answers are read back from disk. The async driver writes and fsyncs each line on the
   event loop (a few milliseconds at most), keeping the order of the file simple.
+* Each attempt runs on a connection of its own (see "lanes" below), and is abandoned when its
+  answer has not started within the scheduler's first-byte bound (agentfm/_scatter_scheduler.py).
 * Stopping early (leaving the loop, an exception, Ctrl-C) dispatches nothing more. The sync driver
   waits for the attempts in flight (threads cannot be interrupted) and still records them; the
   async driver cancels them, and they stay unanswered until a re-run.
@@ -424,12 +426,23 @@ class _InOrder:
 
 # --- lanes: one connection per attempt in flight --------------------------------------------
 #
-# A pool shared by every attempt scans all its connections under one lock for each request and
-# each answer (and an idle connection is polled to see whether it expired): at 64 attempts in
-# flight that scan, not the exchange, is most of the client's CPU. So each attempt in flight
-# borrows a lane, a client of its own with a single keep-alive connection, from a free list only
-# the driver loop touches. Lanes copy the client's settings (URL, headers, timeouts, retries of
-# connect failures); a client built on the caller's own `http_client` keeps using it instead.
+# Each attempt in flight borrows a lane, a client of its own with a single keep-alive
+# connection, from a free list only the driver loop touches; a lane serves one attempt at a time.
+# Two reasons:
+#
+# * Correctness. With one pool shared by many threads, the pool's housekeeping in one thread
+#   (closing a connection it counts as surplus or expired) can close the socket another thread
+#   was just handed: that thread then waits on a closed descriptor until its read timeout
+#   (12.5 min for a task), and a request written in that instant can land on the new connection
+#   that reuses the descriptor number, where another attempt reads its answer. Seen as "one
+#   request never answered" in 20,000-prompt batches (the simulator had answered it); with
+#   lanes no thread ever closes a connection another one is using.
+# * Cost. A shared pool scans all its connections under one lock for each request and each
+#   answer (polling idle ones to see whether they expired): at 64 attempts in flight that scan,
+#   not the exchange, was most of the client's CPU (the async pool: 3/4 of it).
+#
+# Lanes copy the client's settings (URL, headers, timeouts, retries of connect failures); a
+# client built on the caller's own `http_client` keeps using it instead.
 
 LaneT = TypeVar("LaneT")
 _ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1)
