@@ -471,3 +471,42 @@ def test_a_named_peer_refused_while_telemetry_fails_is_not_stuck() -> None:
     assert not planner.peer("A").busy_until_refresh
     planner.complete(running, success(running), 1.0)
     assert len(planner.plan(1.0)) == 1
+
+
+def test_the_last_round_prefers_a_reliable_slot_freeing_soon_over_an_unreliable_free_one() -> None:
+    planner = scheduler(
+        [profile("steady", max_tasks=1), profile("flaky", max_tasks=1)], jobs(2), max_concurrency=2
+    )
+    steady, flaky = planner.peer("steady"), planner.peer("flaky")
+    steady.succeeded(0.1)
+    for dropped_now in (False, False, True, False, False, True, False, False, True, False):
+        if dropped_now:
+            flaky.failed(0.0, 0.1, drop=True)
+        else:
+            flaky.succeeded(0.1)
+    assert 0.6 < flaky.success_rate < 0.8  # a worker dropping about 30% of its streams
+    assert flaky.available_at == 0.0  # and not resting: it still does most of its work
+    (first,) = planner.plan(0.0)
+    assert first.peer_id == "steady"
+    # The last prompt at 0.03 s: "flaky" is free, "steady" frees at 0.1 s. On average "flaky"
+    # would finish first (0.03 + 0.1 / 0.7 < 0.2 s), but nine times in ten it needs two
+    # attempts (0.23 s): the reliable slot is the better bet for the batch's last answer.
+    assert planner.plan(0.03) == []
+    planner.complete(first, success(first), 0.1)
+    assert [a.peer_id for a in planner.plan(0.1)] == ["steady"]
+
+
+def test_every_ended_attempt_is_traced() -> None:
+    from agentfm._scatter_scheduler import AttemptRecord
+
+    records: list[AttemptRecord] = []
+    planner = Scheduler(jobs(3), ["A", "B"], max_concurrency=2, max_retries=2, trace=records.append)
+    planner.apply_telemetry([profile("A", max_tasks=1), profile("B", max_tasks=1)], 0.0)
+    first, second = planner.plan(0.0)
+    planner.complete(first, dropped(first.peer_id), 0.2)
+    planner.complete(second, success(second), 0.3)
+    assert [(r.index, r.peer_id, r.outcome, r.verdict) for r in records] == [
+        (first.job.index, first.peer_id, "stream_incomplete", "retry"),
+        (second.job.index, second.peer_id, "success", "success"),
+    ]
+    assert records[0].ended - records[0].started == pytest.approx(0.2)
