@@ -13,7 +13,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 LINT_PATHS := $(wildcard agentfm tests bench codegen)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup tools generate check-generated lint format typecheck test test-py310 demo record bench clean
+.PHONY: help setup tools generate check-generated lint format typecheck test test-live test-py310 demo record bench clean
 
 help:
 	@echo "make demo             run the hello world against the embedded simulator"
@@ -21,6 +21,7 @@ help:
 	@echo "make generate         re-render generated/ from schema/ + codegen/"
 	@echo "make check-generated  fail when generated/ differs from a fresh render"
 	@echo "make test-py310       the test suite again on Python 3.10 (needs python3.10 on PATH)"
+	@echo "make test-live        the live suite against GATEWAY_URL, or agentfm-sim in every release"
 	@echo "make record           re-record tests/cassettes from agentfm-sim (or GATEWAY_URL)"
 	@echo "make bench            run the benchmarks in bench/"
 
@@ -60,6 +61,13 @@ test: setup
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory typecheck
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-live
+
+# The live suite (tests/live/): `make test-live GATEWAY_URL=http://127.0.0.1:8080
+# [AGENTFM_API_KEY=...] [ARTIFACTS_DIR=...]` checks a running gateway; without GATEWAY_URL it
+# starts agentfm-sim once per gateway release (1.1.0, 1.2.0, 1.3.0, current) and checks each.
+test-live: $(SDK_STAMP)
+	$(BIN)/python tests/live/run.py
 
 # The oldest Python the SDK supports, in its own environment. Not part of `make test`: CI machines
 # are not assumed to have python3.10; mypy checks the 3.10 API level there instead.

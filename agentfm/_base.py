@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 import httpx
 from agentfm_gateway.types import Response, Unset
 
-from agentfm._errors import error_from_response
+from agentfm._bounds import MAX_ANSWER_BYTES, CallBounds
+from agentfm._errors import error_from_response, redact_url
 from agentfm._options import ClientOptions
+from agentfm._transport import hide_secret_from_http_logs
 from agentfm.exceptions import AgentFMError, GatewayProtocolError, InvalidRequestError
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "protocol_error",
     "remember_answer",
     "remember_answer_async",
+    "require_utf8",
     "stream_failure",
     "unparsable_answer",
 ]
@@ -65,18 +68,71 @@ def given(value: ValueT | Unset) -> ValueT | None:
 
 def check_request_body(body: dict[str, Any]) -> None:
     """Refuse a JSON body that cannot be sent, or that the gateway would cut at 1 MiB."""
+    unencodable = _unencodable_field(body, "")
+    if unencodable is not None:
+        raise _not_utf8(unencodable)
     try:
         # Encoded as httpx encodes a `json=` body, so the size is the size sent.
         encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, RecursionError) as error:
         raise InvalidRequestError(
-            f"the request cannot be encoded as JSON: {error}", code="invalid_argument"
+            f"the request cannot be encoded as JSON: {error}",
+            code="invalid_argument",
         ) from None
     if len(encoded.encode("utf-8")) > MAX_REQUEST_BYTES:
         raise InvalidRequestError(
             "the request is too large: the gateway reads at most 1 MiB of request body",
             code="prompt_too_large",
         )
+
+
+def _not_utf8(argument: str) -> InvalidRequestError:
+    # A lone surrogate (e.g. from a file read with errors="surrogateescape") is not UTF-8. The
+    # text itself is not shown: it may be long, or private.
+    return InvalidRequestError(
+        f"{argument} is not valid Unicode text: it contains a lone surrogate, which cannot be "
+        "sent as UTF-8",
+        code="invalid_argument",
+    )
+
+
+def require_utf8(text: str, argument: str) -> None:
+    """Refuse a string argument that cannot be sent as UTF-8, naming the argument."""
+    if not _is_utf8_encodable(text):
+        raise _not_utf8(argument)
+
+
+def _unencodable_field(value: object, path: str) -> str | None:
+    """The path (e.g. `messages[0].content`) of the first string in `value` UTF-8 cannot encode."""
+    pending: list[tuple[object, str]] = [(value, path)]
+    seen: set[int] = set()  # a container holding itself is json.dumps's to refuse, not a loop
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, (dict, list, tuple)):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+        if isinstance(item, str):
+            if not _is_utf8_encodable(item):
+                return where or "the request"
+        elif isinstance(item, dict):
+            for key, member in reversed(list(item.items())):
+                if isinstance(key, str) and not _is_utf8_encodable(key):
+                    return f"a key of {where}" if where else "a key of the request"
+                pending.append((member, f"{where}.{key}" if where else str(key)))
+        elif isinstance(item, (list, tuple)):
+            pending.extend(
+                (member, f"{where}[{index}]") for index, member in reversed(list(enumerate(item)))
+            )
+    return None
+
+
+def _is_utf8_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def stream_failure(response: httpx.Response) -> Exception:
@@ -127,6 +183,12 @@ def protocol_error(error: Exception) -> GatewayProtocolError:
     )
 
 
+def _url_password(url: str) -> str | None:
+    """The password of `url`'s user info as it appears in the URL, if it has one."""
+    userinfo = httpx.URL(url).userinfo.decode("ascii", "replace")
+    return userinfo.partition(":")[2] or None
+
+
 class ClientBase:
     """Settings and identity of a client. `api_key` is read once: changing it later does nothing
     (as in 0.3.0 and the OpenAI SDK); derive a client with `with_options(api_key=...)` instead."""
@@ -134,6 +196,9 @@ class ClientBase:
     def __init__(self, options: ClientOptions) -> None:
         self._options = options
         self.api_key = options.api_key
+        hide_secret_from_http_logs(options.api_key)
+        # httpx logs each request's full URL, user info included.
+        hide_secret_from_http_logs(_url_password(options.gateway_url))
 
     @property
     def gateway_url(self) -> str:
@@ -171,6 +236,10 @@ class ClientBase:
         """Where the gateway writes task zips (`<gateway cwd>/agentfm_artifacts`), if known."""
         return self._options.artifacts_dir
 
+    def _call_bounds(self) -> CallBounds:
+        """A non-streamed call's bounds: `MAX_ANSWER_BYTES`, and the client's call deadline."""
+        return CallBounds.within(self._options.call_deadline(), max_answer_bytes=MAX_ANSWER_BYTES)
+
     def _http_settings(self) -> dict[str, Any]:
         return {
             "base_url": self._options.gateway_url,
@@ -182,4 +251,5 @@ class ClientBase:
 
     def __repr__(self) -> str:
         auth = "with api key" if self._options.api_key else "no auth"
-        return f"{type(self).__name__}(gateway_url={self.gateway_url!r}, {auth})"
+        # A password or token written into the URL's user info is not shown.
+        return f"{type(self).__name__}(gateway_url={redact_url(self.gateway_url)!r}, {auth})"

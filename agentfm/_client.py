@@ -31,15 +31,20 @@ from agentfm._base import (
     stream_failure,
     unparsable_answer,
 )
+from agentfm._bounds import CallBounds, bounded_call
 from agentfm._errors import error_from_transport
 from agentfm._options import DEFAULT_GATEWAY_URL, NOT_GIVEN, ClientOptions, NotGiven, TimeoutSetting
 from agentfm._retry import RetryPolicy
 from agentfm._transport import (
+    AsyncBoundedTransport,
     AsyncClientTransport,
     AsyncRetryingTransport,
+    BoundedTransport,
     ClientTransport,
     RetryingTransport,
     _asyncio_sleep,
+    bounded_wire,
+    bounded_wire_async,
 )
 from agentfm.exceptions import AgentFMError, GatewayProtocolError
 
@@ -75,8 +80,10 @@ class AgentFMClient(ClientBase):
 
     ``api_key``: omitted reads ``AGENTFM_API_KEY``; ``None`` sends no token (and ignores the
     environment); a string is sent as ``Authorization: Bearer <key>``. ``timeout``: ``None`` is
-    30 s per phase, or seconds, or an ``httpx.Timeout``. ``retries``: extra attempts, only where
-    resending cannot dispatch a task twice. ``http_client``: your own ``httpx.Client`` (proxies,
+    30 s per phase, or seconds, or an ``httpx.Timeout``; a non-streamed call also ends within 4x
+    the largest phase (120 s by default, retries included), and its answer may decode to at most
+    32 MiB (agentfm/_bounds.py). ``retries``: extra attempts, only where resending cannot
+    dispatch a task twice. ``http_client``: your own ``httpx.Client`` (proxies,
     TLS, hooks) to send through; it is used, never modified, and not closed by this client.
     """
 
@@ -103,11 +110,12 @@ class AgentFMClient(ClientBase):
         super().__init__(options)
         self._injected_client = http_client
         wire: httpx.BaseTransport = (
-            ClientTransport(http_client) if http_client is not None else httpx.HTTPTransport()
+            ClientTransport(http_client) if http_client is not None else bounded_wire()
         )
-        transport = RetryingTransport(wire, RetryPolicy(max_retries=options.retries))
-        self._retrying = transport
+        retrying = RetryingTransport(wire, RetryPolicy(max_retries=options.retries))
+        self._retrying = retrying
         self.artifacts: ArtifactManager | None = _artifact_manager(options)
+        transport = BoundedTransport(retrying)
         self._http = httpx.Client(
             transport=transport,
             event_hooks={"response": [remember_answer]},
@@ -225,7 +233,8 @@ class AgentFMClient(ClientBase):
     ) -> ParsedT:
         forget_answer()
         try:
-            response = send(client=self._gateway, **arguments)
+            with bounded_call(self._call_bounds()):
+                response = send(client=self._gateway, **arguments)
         except httpx.HTTPError as error:
             raise error_from_transport(error, self.gateway_url) from None
         except PARSE_ERRORS as error:
@@ -237,11 +246,19 @@ class AgentFMClient(ClientBase):
         self,
         open_stream: Callable[..., contextlib.AbstractContextManager[httpx.Response]],
         read_timeout: float,
+        *,
+        bounds: CallBounds | None = None,
         **arguments: Any,
     ) -> Iterator[httpx.Response]:
+        """Send a streamed request; `bounds` (default: none) limit its deadline and size."""
         timeout = self._options.stream_timeout(read_timeout)
         try:
-            with open_stream(client=self._gateway, timeout=timeout, **arguments) as response:
+            with contextlib.ExitStack() as opened:
+                # Only the sending sees the bounds: the caller's code inside the block must not.
+                with bounded_call(bounds or CallBounds()):
+                    response = opened.enter_context(
+                        open_stream(client=self._gateway, timeout=timeout, **arguments)
+                    )
                 if response.status_code != 200:
                     response.read()
                     raise stream_failure(response)
@@ -280,13 +297,12 @@ class AsyncAgentFMClient(ClientBase):
         super().__init__(options)
         self._injected_client = http_client
         wire: httpx.AsyncBaseTransport = (
-            AsyncClientTransport(http_client)
-            if http_client is not None
-            else httpx.AsyncHTTPTransport()
+            AsyncClientTransport(http_client) if http_client is not None else bounded_wire_async()
         )
-        transport = AsyncRetryingTransport(wire, RetryPolicy(max_retries=options.retries))
-        self._retrying = transport
+        retrying = AsyncRetryingTransport(wire, RetryPolicy(max_retries=options.retries))
+        self._retrying = retrying
         self.artifacts: ArtifactManager | None = _artifact_manager(options)
+        transport = AsyncBoundedTransport(retrying)
         self._http = httpx.AsyncClient(
             transport=transport,
             event_hooks={"response": [remember_answer_async]},
@@ -407,7 +423,8 @@ class AsyncAgentFMClient(ClientBase):
     ) -> ParsedT:
         forget_answer()
         try:
-            response = await send(client=self._gateway, **arguments)
+            with bounded_call(self._call_bounds()):
+                response = await send(client=self._gateway, **arguments)
         except httpx.HTTPError as error:
             raise error_from_transport(error, self.gateway_url) from None
         except PARSE_ERRORS as error:
@@ -419,11 +436,18 @@ class AsyncAgentFMClient(ClientBase):
         self,
         open_stream: Callable[..., contextlib.AbstractAsyncContextManager[httpx.Response]],
         read_timeout: float,
+        *,
+        bounds: CallBounds | None = None,
         **arguments: Any,
     ) -> AsyncIterator[httpx.Response]:
+        """Send a streamed request; `bounds` (default: none) limit its deadline and size."""
         timeout = self._options.stream_timeout(read_timeout)
         try:
-            async with open_stream(client=self._gateway, timeout=timeout, **arguments) as response:
+            async with contextlib.AsyncExitStack() as opened:
+                with bounded_call(bounds or CallBounds()):
+                    response = await opened.enter_async_context(
+                        open_stream(client=self._gateway, timeout=timeout, **arguments)
+                    )
                 if response.status_code != 200:
                     await response.aread()
                     raise stream_failure(response)

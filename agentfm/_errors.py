@@ -9,11 +9,11 @@ Pure functions: the clients hand in what they received.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 import httpx
 
+from agentfm._json import loads_gateway_json
 from agentfm._retry import parse_retry_after
 from agentfm.exceptions import (
     AgentFMError,
@@ -124,8 +124,8 @@ _MAX_MESSAGE_CHARS = 500
 def _envelope(body: bytes) -> tuple[str, str] | None:
     """(code, message) when `body` is the gateway's JSON error envelope."""
     try:
-        document = json.loads(body)
-    except ValueError:
+        document = loads_gateway_json(body, what="the error body")
+    except GatewayProtocolError:
         return None
     if not isinstance(document, dict) or not isinstance(document.get("error"), dict):
         return None

@@ -14,6 +14,7 @@ from typing import Final, Literal
 import attrs
 import httpx
 
+from agentfm._bounds import DEADLINE_PER_TIMEOUT
 from agentfm._version import __version__
 from agentfm.exceptions import InvalidRequestError
 
@@ -35,6 +36,12 @@ DEFAULT_TIMEOUT_SECONDS: Final = 30.0
 TASK_STREAM_READ_TIMEOUT: Final = 12.5 * 60
 # /v1/events sends a heartbeat every 15 s (5.8); three missed ones mean the stream is dead.
 EVENT_STREAM_READ_TIMEOUT: Final = 45.0
+
+
+def _shown_url(url: str) -> str:
+    from agentfm._errors import redact_url
+
+    return redact_url(url)
 
 
 class NotGiven:
@@ -73,13 +80,30 @@ def _timeout(value: TimeoutSetting) -> httpx.Timeout:
 
 
 def _gateway_url(value: str) -> str:
-    url = httpx.URL(value) if isinstance(value, str) else None
-    if url is None or url.scheme not in ("http", "https") or not url.host:
+    # The value is never echoed whole: it may carry a password or token in its user info.
+    problem = _gateway_url_problem(value)
+    if problem is not None:
         raise InvalidRequestError(
-            f"gateway_url must be an http(s) URL such as {DEFAULT_GATEWAY_URL}, not {value!r}",
+            f"gateway_url must be an http(s) URL such as {DEFAULT_GATEWAY_URL}: {problem}",
             code="invalid_gateway_url",
         )
     return value.rstrip("/")
+
+
+def _gateway_url_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"got {type(value).__name__}"
+    if any(ord(c) < 0x21 or ord(c) == 0x7F or c.isspace() for c in value):
+        return "it contains whitespace or a control character"
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, ValueError, UnicodeError):
+        return "it cannot be parsed as a URL"
+    if url.scheme not in ("http", "https"):
+        return f"its scheme is {url.scheme!r}" if url.scheme else "it has no http:// or https://"
+    if not url.host:
+        return "it names no host"
+    return None
 
 
 def _api_key(value: str | NotGiven | None) -> str | None:
@@ -87,9 +111,12 @@ def _api_key(value: str | NotGiven | None) -> str | None:
         value = os.environ.get(API_KEY_ENV) or None
     if value is None:
         return None
-    if not isinstance(value, str) or any(ord(c) < 0x21 or ord(c) == 0x7F for c in value):
+    # The key is never echoed, not even one character of it: an error message may be logged.
+    # HTTP header values are ASCII, so any other character could only fail later, at send time.
+    if not isinstance(value, str) or any(not 0x21 <= ord(c) < 0x7F for c in value):
         raise InvalidRequestError(
-            "api_key must be a non-empty token without spaces or control characters",
+            "api_key must be a token of printable ASCII characters, without spaces or control "
+            "characters",
             code="invalid_api_key_format",
         )
     return value or None
@@ -107,7 +134,7 @@ def _retries(value: int) -> int:
 class ClientOptions:
     """Everything that shapes a client's requests. The api key never appears in its repr."""
 
-    gateway_url: str
+    gateway_url: str = attrs.field(repr=lambda url: repr(_shown_url(url)))
     timeout: httpx.Timeout
     retries: int
     artifacts_dir: Path | None
@@ -153,9 +180,22 @@ class ClientOptions:
             api_key=self.api_key if isinstance(api_key, NotGiven) else _api_key(api_key),
         )
 
+    def call_deadline(self) -> float | None:
+        """Seconds a non-streamed call may take in all, retries included: `DEADLINE_PER_TIMEOUT`
+        times the largest phase timeout (120 s by default); None when a phase is unlimited."""
+        phases = (self.timeout.connect, self.timeout.read, self.timeout.write, self.timeout.pool)
+        if any(phase is None for phase in phases):
+            return None
+        return DEADLINE_PER_TIMEOUT * max(phase for phase in phases if phase is not None)
+
     def headers(self) -> dict[str, str]:
         """The headers every request carries; the token is set here and nowhere else."""
-        headers = {"User-Agent": f"agentfm-sdk/{__version__} (python)"}
+        headers = {
+            "User-Agent": f"agentfm-sdk/{__version__} (python)",
+            # The gateway never compresses its answers; asking for none keeps a proxy from doing
+            # it (agentfm._bounds decodes gzip and deflate anyway, under its caps).
+            "Accept-Encoding": "identity",
+        }
         if self.api_key is not None:
             headers["Authorization"] = f"Bearer {self.api_key}"
         return headers

@@ -39,7 +39,7 @@ from agentfm_gateway.models import PeerReputation as GatewayPeerReputation
 from agentfm_gateway.models import PeerSummary as GatewayPeerSummary
 from agentfm_gateway.models import SelfCommentRequest, SignedCommentRequest, WorkerList
 
-from agentfm._base import given
+from agentfm._base import given, require_utf8
 from agentfm._comment_signing import BossSigningKey
 from agentfm._identifiers import comment_cid_for_text, is_comment_cid
 from agentfm._workers import profile_from_worker
@@ -116,12 +116,14 @@ def checked_comment(text: str, language: str) -> None:
     """The checks both comment routes apply (5.12.5, 5.12.6), made before sending."""
     if not isinstance(text, str) or text == "":
         raise InvalidRequestError("text must be a non-empty string", code="missing_field")
+    require_utf8(text, "text")
     if len(text.encode("utf-8")) > MAX_COMMENT_TEXT_BYTES:
         raise InvalidCommentError(
             f"text exceeds {MAX_COMMENT_TEXT_BYTES} bytes of UTF-8", code="body_too_large"
         )
     if not isinstance(language, str):
         raise InvalidRequestError("language must be a string", code="invalid_argument")
+    require_utf8(language, "language")
 
 
 def checked_rating(rating: float | None) -> float | None:

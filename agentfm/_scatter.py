@@ -49,6 +49,7 @@ from agentfm_gateway import Client as GatewayClient
 from agentfm_gateway.api.workers import list_workers
 from agentfm_gateway.models import WorkerList
 
+from agentfm._bounds import checked_deadline
 from agentfm._retry import RetryPolicy
 from agentfm._scatter_checkpoint import Checkpoint
 from agentfm._scatter_scheduler import (
@@ -62,7 +63,14 @@ from agentfm._scatter_scheduler import (
     verdict_of,
 )
 from agentfm._tasks import AsyncTasks, Tasks, _checked_prompt
-from agentfm._transport import AsyncRetryingTransport, RetryingTransport
+from agentfm._transport import (
+    AsyncBoundedTransport,
+    AsyncRetryingTransport,
+    BoundedTransport,
+    RetryingTransport,
+    bounded_wire,
+    bounded_wire_async,
+)
 from agentfm._trust import TrustRequirement, refusal_reason
 from agentfm._workers import WorkerQuery, profile_from_worker
 from agentfm.artifacts import checked_timeout
@@ -179,6 +187,7 @@ class ScatterSpec:
     checkpoint: Path | None
     progress: ProgressCallback | None
     artifact_timeout: float
+    task_deadline: float | None = None
 
     @classmethod
     def create(
@@ -196,6 +205,7 @@ class ScatterSpec:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> ScatterSpec:
         """Check every argument now, before anything is sent (bad ones raise
         `InvalidRequestError`)."""
@@ -223,6 +233,7 @@ class ScatterSpec:
             checkpoint=_checkpoint_path(checkpoint),
             progress=progress,
             artifact_timeout=checked_timeout(artifact_timeout),
+            task_deadline=checked_deadline(task_deadline, "task_deadline"),
         )
 
     def select_peers(self, online: list[WorkerProfile]) -> tuple[list[str], str]:
@@ -486,8 +497,9 @@ def _sync_lanes(tasks: Tasks) -> _Lanes[Tasks]:
 
     def make() -> Tasks:
         lane = copy.copy(client)
-        wire = httpx.HTTPTransport(verify=context, limits=_ONE_CONNECTION)
-        transport = RetryingTransport(wire, RetryPolicy(max_retries=client._options.retries))
+        wire = bounded_wire(verify=context, limits=_ONE_CONNECTION)
+        retrying = RetryingTransport(wire, RetryPolicy(max_retries=client._options.retries))
+        transport = BoundedTransport(retrying)
         lane._http = httpx.Client(transport=transport, **client._http_settings())
         lane._gateway = GatewayClient(base_url=client.gateway_url).set_httpx_client(lane._http)
         return Tasks(lane)
@@ -503,8 +515,9 @@ def _async_lanes(tasks: AsyncTasks) -> _Lanes[AsyncTasks]:
 
     def make() -> AsyncTasks:
         lane = copy.copy(client)
-        wire = httpx.AsyncHTTPTransport(verify=context, limits=_ONE_CONNECTION)
-        transport = AsyncRetryingTransport(wire, RetryPolicy(max_retries=client._options.retries))
+        wire = bounded_wire_async(verify=context, limits=_ONE_CONNECTION)
+        retrying = AsyncRetryingTransport(wire, RetryPolicy(max_retries=client._options.retries))
+        transport = AsyncBoundedTransport(retrying)
         lane._http = httpx.AsyncClient(transport=transport, **client._http_settings())
         lane._gateway = GatewayClient(base_url=client.gateway_url).set_async_httpx_client(
             lane._http
@@ -563,6 +576,7 @@ def _attempt(
             assignment.prompt,
             spec.artifact_timeout,
             _NO_TRUST,
+            spec.task_deadline,
             assignment.first_byte_timeout,
         )
     except BaseException as error:  # reported as the attempt's outcome, never lost
@@ -686,6 +700,7 @@ async def _aattempt(
             assignment.prompt,
             spec.artifact_timeout,
             _NO_TRUST,
+            spec.task_deadline,
             assignment.first_byte_timeout,
         )
     except Exception as error:  # a cancelled attempt reports nothing: it stays unanswered

@@ -19,6 +19,7 @@ from agentfm_gateway.models import About, AsyncExecuteRequest, ExecuteRequest
 from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
 
 from agentfm._base import MAX_REQUEST_BYTES, check_request_body
+from agentfm._bounds import CallBounds, checked_deadline
 from agentfm._errors import task_stream_error
 from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
@@ -140,7 +141,10 @@ def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> Async
     _checked_prompt(prompt)
     request = AsyncExecuteRequest(worker_id=str(peer), prompt=prompt)
     if webhook_url is not None:
-        url = httpx.URL(webhook_url) if isinstance(webhook_url, str) else None
+        try:
+            url = httpx.URL(webhook_url) if isinstance(webhook_url, str) else None
+        except (httpx.InvalidURL, ValueError):  # unparsable, e.g. "http://[::1"
+            url = None
         if url is None or url.scheme not in ("http", "https") or not url.host:
             raise InvalidRequestError(
                 f"webhook_url must be an absolute http(s) URL, not {webhook_url!r}",
@@ -225,6 +229,7 @@ class Tasks:
         task_id: str | None = None,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> Iterator[TaskChunk]:
         """Run a task and yield its output as it arrives.
 
@@ -232,10 +237,16 @@ class Tasks:
         sentinel, e.g. files incoming). The request is sent when iteration starts; leaving the loop
         early closes the connection. A stream that ends without the worker's completion sentinel
         raises `WorkerStreamError` (with `partial_text`) after the text that did arrive.
+
+        Bounds: the gateway ends any answer after 12 minutes (section 2), and a stream silent for
+        12.5 minutes is dropped. `deadline=` (seconds, from when iteration starts) ends the task's
+        stream sooner: past it, `TaskStreamTimeoutError` (a `GatewayTimeoutError` and a
+        `WorkerStreamError`; code `deadline_exceeded`, with `partial_text`). The decoded output
+        is handed on in pieces of at most 64 KiB.
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return self._chunks(request, TaskOutputDecoder(), trust)
+        return self._chunks(request, TaskOutputDecoder(), trust, checked_deadline(deadline))
 
     def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
         if not trust.demands_anything:
@@ -251,13 +262,20 @@ class Tasks:
             raise refusal_error(worker, reason)
 
     def _chunks(
-        self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
+        self,
+        request: ExecuteRequest,
+        decoder: TaskOutputDecoder,
+        trust: TrustRequirement,
+        deadline: float | None = None,
     ) -> Iterator[TaskChunk]:
         # The trust check runs when iteration starts, like the request itself.
         self._enforce_trust(request.worker_id, trust)
         try:
             with self._client._stream(
-                execute_task.sync_stream, TASK_STREAM_READ_TIMEOUT, body=request
+                execute_task.sync_stream,
+                TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
+                body=request,
             ) as response:
                 for data in response.iter_bytes():
                     yield from decoder.feed(data)
@@ -275,6 +293,7 @@ class Tasks:
         artifact_timeout: float = 120.0,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> TaskResult:
         """Run a task to completion; return its text, and artifacts when the worker wrote files.
 
@@ -282,9 +301,11 @@ class Tasks:
         in 0.3.0) and awaited only when the worker announced them; they are extracted into a
         folder of the task's own (see `agentfm.artifacts`). `ArtifactTimeoutError` (with
         `.text`) when the announced zip does not appear within `artifact_timeout` seconds.
+        `deadline=` (seconds) bounds the task's stream as in `stream`; the artifact wait is
+        `artifact_timeout`.
         """
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return self._run(worker_id, prompt, artifact_timeout, trust)
+        return self._run(worker_id, prompt, artifact_timeout, trust, checked_deadline(deadline))
 
     def _run(
         self,
@@ -292,6 +313,7 @@ class Tasks:
         prompt: str,
         artifact_timeout: float,
         trust: TrustRequirement,
+        deadline: float | None = None,
         first_byte_timeout: float | None = None,
     ) -> TaskResult:
         """`run`, without chunk objects (the body is decoded once, at its end); with
@@ -308,6 +330,7 @@ class Tasks:
             with self._client._stream(
                 execute_task.sync_stream,
                 first_byte_timeout or TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
                 body=request,
             ) as response:
                 answered = True
@@ -379,6 +402,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on these peers; one `ScatterResult` per prompt, in submission order.
 
@@ -397,6 +421,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.collect(_scatter.iterate(self, spec))
 
@@ -414,6 +439,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on the online workers serving `model`; results in submission order.
 
@@ -436,6 +462,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.collect(_scatter.iterate(self, spec))
 
@@ -454,6 +481,7 @@ class Tasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> Generator[tuple[int, ScatterResult], None, None]:
         """Run a batch; yield `(index, ScatterResult)` as each prompt finishes (any order).
 
@@ -481,6 +509,9 @@ class Tasks:
         `progress(done, failed, total)` is called after each prompt (`total`: None without
         `len(prompts)`). `artifact_timeout` is `run`'s: how long a task that announced files
         waits for its zip before the prompt fails with the answer kept (`ArtifactTimeoutError`).
+        `task_deadline` (seconds; default none) is `run`'s `deadline=` for each attempt: a task
+        still streaming then fails (`deadline_exceeded`) and is retried like any failure, so a
+        prompt takes at most `(max_retries + 1) * task_deadline` seconds of dispatch.
 
         Arguments are checked at once; the batch starts when iteration does. Leaving the loop
         early dispatches nothing more and waits for the tasks in flight.
@@ -500,6 +531,7 @@ class Tasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.iterate(self, spec)
 
@@ -519,6 +551,7 @@ class AsyncTasks:
         task_id: str | None = None,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> AsyncIterator[TaskChunk]:
         """Run a task and yield its output as it arrives (see `Tasks.stream`).
 
@@ -527,7 +560,7 @@ class AsyncTasks:
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return self._chunks(request, TaskOutputDecoder(), trust)
+        return self._chunks(request, TaskOutputDecoder(), trust, checked_deadline(deadline))
 
     async def _enforce_trust(self, worker_id: str, trust: TrustRequirement) -> None:
         if not trust.demands_anything:
@@ -543,13 +576,20 @@ class AsyncTasks:
             raise refusal_error(worker, reason)
 
     async def _chunks(
-        self, request: ExecuteRequest, decoder: TaskOutputDecoder, trust: TrustRequirement
+        self,
+        request: ExecuteRequest,
+        decoder: TaskOutputDecoder,
+        trust: TrustRequirement,
+        deadline: float | None = None,
     ) -> AsyncIterator[TaskChunk]:
         # The trust check runs when iteration starts, like the request itself.
         await self._enforce_trust(request.worker_id, trust)
         try:
             async with self._client._stream(
-                execute_task.asyncio_stream, TASK_STREAM_READ_TIMEOUT, body=request
+                execute_task.asyncio_stream,
+                TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
+                body=request,
             ) as response:
                 async for data in response.aiter_bytes():
                     for chunk in decoder.feed(data):
@@ -569,10 +609,13 @@ class AsyncTasks:
         artifact_timeout: float = 120.0,
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
+        deadline: float | None = None,
     ) -> TaskResult:
         """Run a task to completion (see `Tasks.run`)."""
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return await self._run(worker_id, prompt, artifact_timeout, trust)
+        return await self._run(
+            worker_id, prompt, artifact_timeout, trust, checked_deadline(deadline)
+        )
 
     async def _run(
         self,
@@ -580,6 +623,7 @@ class AsyncTasks:
         prompt: str,
         artifact_timeout: float,
         trust: TrustRequirement,
+        deadline: float | None = None,
         first_byte_timeout: float | None = None,
     ) -> TaskResult:
         """`run` (see `Tasks._run` for `first_byte_timeout`)."""
@@ -594,6 +638,7 @@ class AsyncTasks:
             async with self._client._stream(
                 execute_task.asyncio_stream,
                 first_byte_timeout or TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
                 body=request,
             ) as response:
                 answered = True
@@ -664,6 +709,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on these peers; results in submission order (see `Tasks.scatter`)."""
         from agentfm import _scatter
@@ -678,6 +724,7 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return await _scatter.collect_async(_scatter.aiterate(self, spec))
 
@@ -695,6 +742,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> list[ScatterResult]:
         """Run every prompt on the workers serving `model` (see `Tasks.scatter_by_model`)."""
         from agentfm import _scatter
@@ -711,6 +759,7 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return await _scatter.collect_async(_scatter.aiterate(self, spec))
 
@@ -729,6 +778,7 @@ class AsyncTasks:
         checkpoint: CheckpointPath = None,
         progress: ProgressCallback | None = None,
         artifact_timeout: float = 120.0,
+        task_deadline: float | None = None,
     ) -> AsyncGenerator[tuple[int, ScatterResult], None]:
         """Run a batch; yield `(index, ScatterResult)` as each prompt finishes (see
         `Tasks.scatter_iter`). Iterate with `async for`, inside `contextlib.aclosing(...)` when you
@@ -749,5 +799,6 @@ class AsyncTasks:
             checkpoint=checkpoint,
             progress=progress,
             artifact_timeout=artifact_timeout,
+            task_deadline=task_deadline,
         )
         return _scatter.aiterate(self, spec)

@@ -10,7 +10,6 @@ answer gets the long read timeout of a task stream rather than the client's per-
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
 
@@ -19,7 +18,9 @@ from agentfm_gateway.api.openai import create_chat_completion, create_completion
 from agentfm_gateway.models import ChatCompletionRequest, CompletionRequest, ModelList
 from agentfm_gateway.models import ChatMessage as GatewayChatMessage
 
-from agentfm._base import check_request_body, protocol_error
+from agentfm._base import check_request_body
+from agentfm._bounds import MAX_COMPLETION_BYTES, CallBounds
+from agentfm._json import loads_gateway_json
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
 from agentfm.exceptions import GatewayProtocolError, InvalidRequestError
 from agentfm.openai._routing import warn_unless_peer_id
@@ -179,10 +180,7 @@ def completion_request(
 
 
 def _json_of(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError as error:
-        raise protocol_error(error) from None
+    return loads_gateway_json(body, what="the completion answer")
 
 
 def chat_completion_from(body: bytes) -> ChatCompletion:
@@ -226,16 +224,24 @@ OpenStream = Callable[..., contextlib.AbstractContextManager[httpx.Response]]
 AsyncOpenStream = Callable[..., contextlib.AbstractAsyncContextManager[httpx.Response]]
 
 
+# A whole completion is read into memory: capped (agentfm._bounds says why at this size).
+_COMPLETION_BOUNDS: Final = CallBounds(max_answer_bytes=MAX_COMPLETION_BYTES)
+
+
 def _read(client: AgentFMClient, open_stream: OpenStream, request: RequestBody) -> bytes:
     """The whole answer to a non-streamed completion, waiting as long as a task may run."""
-    with client._stream(open_stream, TASK_STREAM_READ_TIMEOUT, body=request) as response:
+    with client._stream(
+        open_stream, TASK_STREAM_READ_TIMEOUT, bounds=_COMPLETION_BOUNDS, body=request
+    ) as response:
         return response.read()
 
 
 async def _read_async(
     client: AsyncAgentFMClient, open_stream: AsyncOpenStream, request: RequestBody
 ) -> bytes:
-    async with client._stream(open_stream, TASK_STREAM_READ_TIMEOUT, body=request) as response:
+    async with client._stream(
+        open_stream, TASK_STREAM_READ_TIMEOUT, bounds=_COMPLETION_BOUNDS, body=request
+    ) as response:
         return await response.aread()
 
 

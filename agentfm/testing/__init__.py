@@ -5,6 +5,9 @@
     with MeshSimulator() as mesh:        # a gateway on 127.0.0.1 with the default demo mesh
         client = AgentFMClient(mesh.url)
 
+    with MeshSimulator(gateway_version="1.2.0") as mesh:   # an older release's wire
+        ...
+
 `task_body(text)` builds the body of a completed task for your own mocks of the gateway
 (respx, `httpx.MockTransport`); it needs no simulator and no `[sim]` extra.
 
@@ -30,9 +33,11 @@ if TYPE_CHECKING:
         parse_mesh,
     )
     from agentfm.testing._simulator import MeshSimulator
+    from agentfm.testing._versions import GATEWAY_VERSIONS
 
 __all__ = [
     "DEFAULT_MESH",
+    "GATEWAY_VERSIONS",
     "MeshConfigError",
     "MeshSimulator",
     "MeshSpec",
@@ -52,6 +57,7 @@ _LOCATIONS = {
     "parse_mesh": "agentfm.testing._mesh",
     "MeshSimulator": "agentfm.testing._simulator",
     "SimulatedWorker": "agentfm.testing._boss",
+    "GATEWAY_VERSIONS": "agentfm.testing._versions",
     "task_body": "agentfm.testing._bodies",
 }
 

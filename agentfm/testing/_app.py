@@ -2,7 +2,8 @@
 
 Plain ASGI rather than a framework router, because the mux semantics (section 2) and the gate
 order of wrapped routes (section 4.2: CORS headers, OPTIONS, Origin, bearer auth, then the
-handler's own method check) must be reproduced exactly. Which wrapper a route gets is table 4.1.
+handler's own method check) must be reproduced exactly. Which wrapper a route gets is table 4.1;
+older releases register fewer routes and fewer gates (gateway-versions.md sections 2 and 4).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from agentfm.testing._auth import check_bearer, origin_allowed
 from agentfm.testing._boss import Boss
 from agentfm.testing._http import (
+    ABORT_EXTENSION,
+    AbortConnection,
     Receive,
     Reply,
     Request,
@@ -44,12 +47,13 @@ from agentfm.testing._routes import (
     handle_relay_test,
     handle_workers,
 )
+from agentfm.testing._versions import GatewayGeneration
 
 __all__ = ["CORS_HEADERS", "GatewayApp"]
 
 logger = logging.getLogger("agentfm.sim")
 
-Handler = Callable[[Boss, Request], Awaitable[Reply | StreamReply]]
+Handler = Callable[[Boss, Request], Awaitable[Reply | StreamReply | AbortConnection]]
 
 CORS_HEADERS = [
     ("Access-Control-Allow-Origin", "*"),
@@ -84,12 +88,36 @@ ROUTES: dict[str, Route] = {
 }
 
 
+def routes_for(generation: GatewayGeneration) -> dict[str, Route]:
+    """The route table of a release (gateway-versions.md 2 and 4).
+
+    1.1.0 wraps its three routes in CORS and has no auth; 1.2.0 serves `/metrics` bare.
+    """
+    exact, prefixes = generation.listed_routes
+    table = {
+        pattern: route
+        for pattern, route in ROUTES.items()
+        if pattern in exact or pattern in prefixes
+    }
+    if not generation.metrics_behind_cors and "/metrics" in table:
+        table["/metrics"] = Route(handle_metrics, cors=False, auth=False)
+    if not generation.has_auth:
+        table = {
+            pattern: Route(route.handler, route.cors, False) for pattern, route in table.items()
+        }
+    return table
+
+
 class GatewayApp:
     """ASGI app over a `Boss`; at shutdown async jobs get `async_drain_seconds` to finish."""
 
     def __init__(self, boss: Boss, *, async_drain_seconds: float = 0.0) -> None:
         self.boss = boss
         self.async_drain_seconds = async_drain_seconds
+        generation = boss.config.generation
+        self._routes = ROUTES if generation.is_current else routes_for(generation)
+        self._exact, self._prefixes = generation.listed_routes
+        self._checks_origin = generation.checks_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -99,6 +127,13 @@ class GatewayApp:
             return
         request = Request(scope, receive)
         reply = await self._route(request)
+        if isinstance(reply, AbortConnection):
+            abort = scope.get("extensions", {}).get(ABORT_EXTENSION)
+            if abort is None:
+                raise RuntimeError("the handler panicked")  # the server answers 500 instead
+            abort()
+            await asyncio.sleep(0)  # let the server see the disconnect before it would answer
+            return
         await send_reply(send, receive, reply)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -124,10 +159,12 @@ class GatewayApp:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await job
 
-    async def _route(self, request: Request) -> Reply | StreamReply:
+    async def _route(self, request: Request) -> Reply | StreamReply | AbortConnection:
         if request.path == "*" and request.method == "OPTIONS":
             return Reply(200)  # Go's server answers `OPTIONS *` itself
-        decision = resolve(request.path, request.query_string)
+        decision = resolve(
+            request.path, request.query_string, exact=self._exact, prefixes=self._prefixes
+        )
         if decision.kind == "redirect":
             content_type, body = redirect_body(decision.location, request.method)
             headers = [("Location", decision.location)]
@@ -136,20 +173,25 @@ class GatewayApp:
             return Reply(301, headers, body)
         if decision.kind == "not_found":
             return plain_reply(404, "404 page not found")
-        route = ROUTES[decision.pattern]
+        route = self._routes[decision.pattern]
         if not route.cors:
             return await route.handler(self.boss, request)
         reply = await self._gated(route, request)
-        reply.headers[:0] = CORS_HEADERS
+        if not isinstance(reply, AbortConnection):
+            reply.headers[:0] = CORS_HEADERS
         return reply
 
-    async def _gated(self, route: Route, request: Request) -> Reply | StreamReply:
+    async def _gated(self, route: Route, request: Request) -> Reply | StreamReply | AbortConnection:
         """Steps 2-5 of section 4.2 for a CORS-wrapped route."""
         boss = self.boss
         if request.method == "OPTIONS":
             return Reply(200)
-        if request.method not in ("GET", "HEAD") and not origin_allowed(
-            request.header("Origin"), allow_file_origin=boss.config.allow_file_origin
+        if (
+            self._checks_origin
+            and request.method not in ("GET", "HEAD")
+            and not origin_allowed(
+                request.header("Origin"), allow_file_origin=boss.config.allow_file_origin
+            )
         ):
             return plain_reply(403, "cross-origin request refused")
         if route.auth and boss.config.api_keys:

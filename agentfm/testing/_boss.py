@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from agentfm._identifiers import new_task_id
+from agentfm._identifiers import is_task_id, new_task_id
 from agentfm.testing._auth import FailureLimiter
 from agentfm.testing._events import EventBroker
 from agentfm.testing._gowire import go_json
@@ -41,7 +41,8 @@ from agentfm.testing._mesh import (
     kebab_case,
 )
 from agentfm.testing._metrics import Metrics
-from agentfm.testing._output import TaskScript, capacity_refusal, task_script
+from agentfm.testing._output import TaskScript, capacity_refusal, fill_prompt, task_script
+from agentfm.testing._versions import CURRENT, GatewayGeneration
 
 __all__ = [
     "Boss",
@@ -72,7 +73,8 @@ class WorkerStreamReset(Exception):
 @dataclass(frozen=True)
 class BossConfig:
     """Gateway settings that come from flags and environment (sections 1.1 and 1.2), plus the
-    simulator's test knobs (heartbeat, async artifact wait and cap)."""
+    simulator's test knobs (heartbeat, async artifact wait and cap) and the gateway release it
+    reproduces (`generation`, gateway-versions.md)."""
 
     api_keys: tuple[str, ...] = ()
     reputation_floor: float = -0.5
@@ -84,6 +86,7 @@ class BossConfig:
     async_artifact_poll_seconds: float = 0.1
     async_capacity: int = 256
     webhook_timeout_seconds: float = 30.0
+    generation: GatewayGeneration = CURRENT
 
 
 @dataclass(frozen=True)
@@ -292,6 +295,7 @@ class TaskRun:
         *,
         holds_slot: bool,
         counted: bool,
+        prompt: str = "",
     ) -> None:
         self.boss = boss
         self.worker = worker
@@ -302,7 +306,7 @@ class TaskRun:
         self._counted = counted
         self._started = time.monotonic()
         self._delay = worker.delay_seconds
-        self._files = worker.files
+        self._files = {name: fill_prompt(text, prompt) for name, text in worker.files.items()}
 
     async def reads(self) -> AsyncIterator[bytes]:
         """The task stream as the Boss reads it; raises WorkerStreamReset for a dropped stream."""
@@ -489,9 +493,11 @@ class Boss:
 
     # --- dispatch ---------------------------------------------------------------------------
 
-    @staticmethod
-    def mint_task_id() -> str:
-        """A server-minted task id: `task_` + 24 lowercase hex (section 2.1)."""
+    def mint_task_id(self) -> str:
+        """A server-minted task id: `task_` + 24 lowercase hex (section 2.1); 1.1.0 used
+        `task_` + decimal Unix nanoseconds (gateway-versions.md 9)."""
+        if not self.config.generation.mints_hex_task_ids:
+            return f"task_{time.time_ns()}"
         return new_task_id()
 
     def dispatch(
@@ -503,7 +509,8 @@ class Boss:
         WorkerUnreachable when the dial fails. The worker then checks its capacity before
         reading the task: a full worker answers with the refusal line and no sentinel.
         """
-        self.write_sidecar(worker, task_id)
+        if self.config.generation.writes_artifact_sidecar:
+            self.write_sidecar(worker, task_id)
         fault = worker.draw_fault()
         if fault == "unreachable":
             if counted:
@@ -537,12 +544,15 @@ class Boss:
             files=spec.files,
             ending=ending,
             refusal=refusal,
+            output=spec.output,
         )
         logger.info(
             "task dispatched",
             extra={"task_id": task_id, "worker": worker.peer_id, "ending": script.ending},
         )
-        return TaskRun(self, worker, task_id, script, holds_slot=holds_slot, counted=counted)
+        return TaskRun(
+            self, worker, task_id, script, holds_slot=holds_slot, counted=counted, prompt=prompt
+        )
 
     def release_slot(self, worker: SimulatedWorker) -> None:
         with self.lock:
@@ -551,7 +561,20 @@ class Boss:
     # --- artifacts (section 6) --------------------------------------------------------------
 
     def artifact_path(self, task_id: str) -> Path:
-        return self.artifacts_dir / f"{task_id}.zip"
+        """Where the zip of `task_id` lands (section 6; gateway-versions.md 13 before 1.3.0)."""
+        return self.artifacts_dir / f"{self._artifact_stem(task_id)}.zip"
+
+    def _artifact_stem(self, task_id: str) -> str:
+        # From 1.3.0 the HTTP routes only let regex-valid ids through, so the id is the name.
+        # Before, any id reached the worker: the gateway keeps only its base name (1.1.0), or
+        # a base name that matches the task-id regex (1.2.0); otherwise `fallback_<ns>`.
+        generation = self.config.generation
+        if generation.validates_task_id:
+            return task_id
+        base = _go_base_name(task_id)
+        if generation.checks_artifact_name and not is_task_id(base):
+            return f"fallback_{time.time_ns()}"
+        return f"fallback_{time.time_ns()}" if base in (".", "/") else base
 
     def write_sidecar(self, worker: SimulatedWorker, task_id: str) -> None:
         """`<task_id>.meta.json`, mode 0600, only for a named agent and only if absent."""
@@ -577,19 +600,33 @@ class Boss:
             sidecar.write(body)
 
     def store_artifact(self, task_id: str, files: dict[str, str]) -> None:
-        """Write the task's zip as `<task_id>.zip.part`, then rename it into place."""
+        """Write the task's zip as `<task_id>.zip.part`, then rename it into place (before
+        1.3.0 straight into `<task_id>.zip`, gateway-versions.md 13)."""
         final = self.artifact_path(task_id)
         partial = final.with_name(final.name + ".part")
+        if not self.config.generation.writes_artifact_sidecar:
+            partial = final
         self.artifacts_dir.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        try:
+            self._write_zip(partial, files)
+        except OSError as exc:
+            # Only reachable before 1.3.0, whose unchecked ids can name an impossible file (a
+            # base name over 255 bytes): the transfer fails and no zip appears.
+            logger.warning("artifact not stored", extra={"task_id": task_id, "error": str(exc)})
+            return
+        if partial != final:
+            os.replace(partial, final)
+        self.metrics.count_artifact_built()
+        logger.info("artifact stored", extra={"task_id": task_id, "path": str(final)})
+
+    @staticmethod
+    def _write_zip(path: Path, files: dict[str, str]) -> None:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for entry in _walk_order(files):
                 if entry.endswith("/"):
                     archive.writestr(zipfile.ZipInfo(entry), b"")
                 else:
                     archive.writestr(entry, files[entry].encode("utf-8"))
-        os.replace(partial, final)
-        self.metrics.count_artifact_built()
-        logger.info("artifact stored", extra={"task_id": task_id, "path": str(final)})
 
     # --- async jobs -------------------------------------------------------------------------
 
@@ -600,9 +637,24 @@ class Boss:
             self.async_in_flight += 1
             return True
 
+    def reserve_async_slot_unbounded(self) -> None:
+        """Count an async task in flight without a cap (1.1.0, gateway-versions.md 10)."""
+        with self.lock:
+            self.async_in_flight += 1
+
     def release_async_slot(self) -> None:
         with self.lock:
             self.async_in_flight = max(0, self.async_in_flight - 1)
+
+
+def _go_base_name(path: str) -> str:
+    """Go's filepath.Base on Linux: the last element, `.` for "", `/` for only slashes."""
+    if path == "":
+        return "."
+    stripped = path.rstrip("/")
+    if stripped == "":
+        return "/"
+    return stripped.rsplit("/", 1)[-1]
 
 
 def _walk_order(files: Iterable[str]) -> list[str]:

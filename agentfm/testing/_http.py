@@ -22,6 +22,7 @@ from agentfm.testing._godecode import read_capped_body
 from agentfm.testing._gowire import envelope_response, json_response, plain_text_response
 
 __all__ = [
+    "AbortConnection",
     "Receive",
     "Reply",
     "Request",
@@ -112,6 +113,15 @@ class StreamReply:
 
     def add_headers(self, headers: list[tuple[str, str]]) -> None:
         self.headers.extend(headers)
+
+
+@dataclass
+class AbortConnection:
+    """No response at all: the connection is dropped, as Go's server does when a handler
+    panics (1.1.0 on a short client task id, gateway-versions.md 9)."""
+
+
+ABORT_EXTENSION = "agentfm.abort"
 
 
 def from_starlette(response: Response) -> Reply:

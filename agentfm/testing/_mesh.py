@@ -71,6 +71,10 @@ class WorkerSpec:
     fails. `agent_capability` None means the real worker's default, the kebab-case agent name;
     an explicit "" advertises none. `cpu_usage_pct` is the idle CPU load (None: derived from
     the seed); every running task adds to it.
+
+    `output` is exactly what the agent prints for a task (None: seeded text that quotes the
+    prompt). In `output` and in the text of `files`, `{prompt}` stands for the task's prompt,
+    so an agent such as `{"output": "echo: {prompt}\n"}` can be declared in a mesh file.
     """
 
     name: str
@@ -94,6 +98,7 @@ class WorkerSpec:
     agent_image_ref: str = ""
     agent_image_digest: str = ""
     agent_capability: str | None = None
+    output: str | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -195,6 +200,7 @@ _WORKER_TYPES: dict[str, tuple[str, bool]] = {
     "agent_image_ref": ("str", False),
     "agent_image_digest": ("str", False),
     "agent_capability": ("str", False),
+    "output": ("str", False),
 }
 _WORKER_KEYS = tuple(_WORKER_TYPES)
 _TYPE_NAMES = {"str": "a string", "int": "an integer", "number": "a number", "bool": "a boolean"}

@@ -86,20 +86,30 @@ def _escaped_location(path: str, raw_query: str) -> str:
     return f"{location}?{raw_query}" if raw_query else location
 
 
-def _match(path: str) -> str | None:
-    if path in EXACT_ROUTES:
+def _match(path: str, exact: frozenset[str], prefixes: tuple[str, ...]) -> str | None:
+    if path in exact:
         return path
-    for prefix in PREFIX_ROUTES:
+    for prefix in prefixes:
         if path.startswith(prefix):
             return prefix
     return None
 
 
-def resolve(path: str, raw_query: str = "") -> MuxDecision:
-    """Route a decoded request path the way the gateway's ServeMux does."""
+def resolve(
+    path: str,
+    raw_query: str = "",
+    *,
+    exact: frozenset[str] = EXACT_ROUTES,
+    prefixes: tuple[str, ...] = PREFIX_ROUTES,
+) -> MuxDecision:
+    """Route a decoded request path the way the gateway's ServeMux does.
+
+    `exact` and `prefixes` are the registered patterns (an older release registers fewer,
+    gateway-versions.md section 2).
+    """
     cleaned = _mux_clean_path(path)
-    pattern = _match(cleaned)
-    if pattern is None and cleaned + "/" in PREFIX_ROUTES:
+    pattern = _match(cleaned, exact, prefixes)
+    if pattern is None and cleaned + "/" in prefixes:
         return MuxDecision("redirect", location=_escaped_location(cleaned + "/", raw_query))
     if cleaned != path:
         return MuxDecision("redirect", location=_escaped_location(cleaned, raw_query))

@@ -4,7 +4,8 @@ Gateway-protocol.md 5.9-5.11: request validation and its envelope codes, prompt 
 three-tier model matcher over trust-permitted online workers, line filtering of the worker's
 stream (sentinel lines dropped, `\\n` after every kept line), and the exact JSON and SSE shapes.
 These routes dispatch real simulated tasks, so capacity, artifacts and sidecars behave as on
-`/api/execute`.
+`/api/execute`. 1.2.0's differences (gateway-versions.md 8 and 11) are asked of the Boss's
+`generation`.
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ def model_entry(boss: Boss, telemetry: Telemetry, created: int) -> dict[str, Any
             "agentfm_gpu_usage_pct": telemetry.gpu_usage_pct,
         }
     )
+    if not boss.config.generation.has_trust_fields:
+        return entry  # 1.2.0's 17 keys (gateway-versions.md 8)
     images = {
         "agentfm_image_ref": telemetry.agent_image_ref,
         "agentfm_image_digest": telemetry.agent_image_digest,
@@ -142,8 +145,10 @@ def _select_worker(boss: Boss, model: str) -> SimulatedWorker | Reply:
     """The three-tier matcher of 5.10 over trust-permitted online workers."""
     want = go_trim_space(model)
     tiers: tuple[list[tuple[SimulatedWorker, Telemetry]], ...] = ([], [], [])
+    # 1.2.0 has no ledger, so nothing is filtered (gateway-versions.md 11).
+    trust_filtered = boss.config.generation.filters_models_by_trust
     for worker, telemetry in boss.online_telemetry():
-        if boss.trust_refusal(worker.peer_id) is not None:
+        if trust_filtered and boss.trust_refusal(worker.peer_id) is not None:
             continue  # refused peers are invisible to routing: 404, never 403 (section 7)
         if telemetry.peer_id == want:
             tiers[0].append((worker, telemetry))
@@ -228,15 +233,18 @@ def _dispatch(
     return run, selected
 
 
-async def _collect(run: TaskRun) -> str | Reply:
-    """The whole filtered output (non-streaming), or the 502 of a read failure."""
+async def _collect(run: TaskRun, *, capped: bool = True) -> str | Reply:
+    """The whole filtered output (non-streaming), or the 502 of a read failure.
+
+    `capped`: keep only the first 16 MiB (1.2.0 kept everything, gateway-versions.md 11).
+    """
     line_filter = SentinelLineFilter()
     parts: list[str] = []
     size = 0
     try:
         async for chunk in run.reads():
             for line in line_filter.feed(chunk):
-                if size < NON_STREAMING_OUTPUT_CAP:
+                if not capped or size < NON_STREAMING_OUTPUT_CAP:
                     parts.append(line)
                     size += len(line.encode("utf-8"))
     except WorkerStreamReset as exc:
@@ -246,7 +254,7 @@ async def _collect(run: TaskRun) -> str | Reply:
     parts.extend(line_filter.finish())
     text = "".join(parts)
     encoded = text.encode("utf-8")
-    if len(encoded) > NON_STREAMING_OUTPUT_CAP:
+    if capped and len(encoded) > NON_STREAMING_OUTPUT_CAP:
         text = encoded[:NON_STREAMING_OUTPUT_CAP].decode("utf-8", "ignore")
     return text
 
@@ -296,14 +304,17 @@ async def handle_chat_completions(boss: Boss, request: Request) -> Reply | Strea
         return envelope_reply(
             400, "prompt_required", "field 'messages' must contain at least one message"
         )
-    dispatched = _dispatch(boss, model, flatten_messages(messages), counted=True)
+    generation = boss.config.generation
+    dispatched = _dispatch(
+        boss, model, flatten_messages(messages), counted=generation.counts_chat_tasks
+    )
     if isinstance(dispatched, Reply):
         return dispatched
     run, worker = dispatched
     completion_id = "chatcmpl-" + secrets.token_hex(12)
     created = int(time.time())
     if not fields.get("stream", False):
-        content = await _collect(run)
+        content = await _collect(run, capped=generation.caps_non_streaming_output)
         if isinstance(content, Reply):
             return content
         body = {
@@ -323,7 +334,7 @@ async def handle_chat_completions(boss: Boss, request: Request) -> Reply | Strea
         return json_reply(body)
 
     def chat_chunk(content: str, finish_reason: str | None, role: str = "") -> dict[str, Any]:
-        return {
+        chunk: dict[str, Any] = {
             "id": completion_id,
             "object": "chat.completion.chunk",
             "created": created,
@@ -335,9 +346,11 @@ async def handle_chat_completions(boss: Boss, request: Request) -> Reply | Strea
                     "finish_reason": finish_reason,
                 }
             ],
-            "agentfm_peer_id": worker.peer_id,
-            "agentfm_task_id": run.task_id,
         }
+        if generation.chat_chunks_name_worker:
+            chunk["agentfm_peer_id"] = worker.peer_id
+            chunk["agentfm_task_id"] = run.task_id
+        return chunk
 
     role_chunk = _sse(chat_chunk("", None, role="assistant"))
     frames = _stream_lines(run, chat_chunk, role_chunk)
@@ -378,7 +391,7 @@ async def handle_completions(boss: Boss, request: Request) -> Reply | StreamRepl
     completion_id = "cmpl-" + secrets.token_hex(12)
     created = int(time.time())
     if not fields.get("stream", False):
-        text = await _collect(run)
+        text = await _collect(run, capped=boss.config.generation.caps_non_streaming_output)
         if isinstance(text, Reply):
             return text
         body = {

@@ -21,9 +21,11 @@ from typing import Literal
 __all__ = [
     "FILES_INCOMING",
     "NO_FILES",
+    "PROMPT_PLACEHOLDER",
     "READ_SIZE",
     "TaskScript",
     "capacity_refusal",
+    "fill_prompt",
     "plan_reads",
     "task_script",
     "worker_output",
@@ -67,15 +69,33 @@ def capacity_refusal(current: int, maximum: int) -> bytes:
     )
 
 
+PROMPT_PLACEHOLDER = "{prompt}"
+
+
+def fill_prompt(template: str, prompt: str) -> str:
+    """A mesh file's `output` or file text with every `{prompt}` replaced by the prompt."""
+    return template.replace(PROMPT_PLACEHOLDER, prompt)
+
+
 def _rng(seed: int, peer_id: str, prompt: str, purpose: str) -> random.Random:
     # String seeds hash with SHA-512 inside `random`, independent of PYTHONHASHSEED.
     return random.Random(f"agentfm-sim|{purpose}|{seed}|{peer_id}|{prompt}")  # noqa: S311
 
 
 def worker_output(
-    *, seed: int, peer_id: str, name: str, engine: str, prompt: str, files: Mapping[str, str]
+    *,
+    seed: int,
+    peer_id: str,
+    name: str,
+    engine: str,
+    prompt: str,
+    files: Mapping[str, str],
+    output: str | None = None,
 ) -> bytes:
-    """The container output (without sentinel) of one task: the prompt verbatim, then lines."""
+    """The container output (without sentinel) of one task: `output` with the prompt filled
+    in when the worker declares one, else the prompt verbatim, then seeded lines."""
+    if output is not None:
+        return fill_prompt(output, prompt).encode("utf-8")
     rng = _rng(seed, peer_id, prompt, "text")
     lines = [f"{name} ({engine}) received: {prompt}"]
     line_count = rng.randint(2, 5)
@@ -149,6 +169,7 @@ def task_script(
     files: Mapping[str, str],
     ending: Ending,
     refusal: bytes = b"",
+    output: str | None = None,
 ) -> TaskScript:
     """The reads of one task. `ending` comes from the worker's state and its fault draw.
 
@@ -158,13 +179,19 @@ def task_script(
     """
     if ending == "refused":
         return TaskScript((refusal,), "refused")
-    output = worker_output(
-        seed=seed, peer_id=peer_id, name=name, engine=engine, prompt=prompt, files=files
+    printed = worker_output(
+        seed=seed,
+        peer_id=peer_id,
+        name=name,
+        engine=engine,
+        prompt=prompt,
+        files=files,
+        output=output,
     )
     rng = _rng(seed, peer_id, prompt, "reads")
     if ending == "dropped":
-        cut = rng.randint(max(1, len(output) // 3), max(1, 2 * len(output) // 3))
-        return TaskScript(tuple(plan_reads(output[:cut], rng, sentinel_start=None)), "dropped")
+        cut = rng.randint(max(1, len(printed) // 3), max(1, 2 * len(printed) // 3))
+        return TaskScript(tuple(plan_reads(printed[:cut], rng, sentinel_start=None)), "dropped")
     sentinel = FILES_INCOMING if files else NO_FILES
-    reads = plan_reads(output + sentinel, rng, sentinel_start=len(output))
+    reads = plan_reads(printed + sentinel, rng, sentinel_start=len(printed))
     return TaskScript(tuple(reads), "sentinel")

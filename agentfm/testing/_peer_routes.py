@@ -436,12 +436,20 @@ async def _self_comment(boss: Boss, request: Request, subject: str) -> Reply:
 # --- 5.12.7 -------------------------------------------------------------------------------------
 
 
-def _cid_error(cid: str) -> str | None:
+def _hex_error(cid: str) -> str | None:
+    """Go's hex.DecodeString error for `cid`, or None."""
     for character in cid:
         if character not in "0123456789abcdefABCDEF":
             return f"encoding/hex: invalid byte: U+{ord(character):04X} {character!r}"
     if len(cid) % 2:
         return "encoding/hex: odd length hex string"
+    return None
+
+
+def _cid_error(cid: str) -> str | None:
+    hex_error = _hex_error(cid)
+    if hex_error is not None:
+        return hex_error
     if len(cid) != 68 or not cid.startswith("1220"):
         return "expected a sha2-256 multihash (34 bytes starting 1220)"
     return None
@@ -454,9 +462,15 @@ def _comment_body(boss: Boss, request: Request, tail: str) -> Reply:
     cid = tail[: -len(".json")] if as_json else tail
     if not cid or "/" in cid:
         return envelope_reply(400, "bad_request", "missing CID in path")
-    error = _cid_error(cid)
-    if error is not None:
-        return envelope_reply(400, "bad_cid", f"CID is not a valid multihash: {error}")
+    if not boss.config.generation.cid_must_be_multihash:
+        # 1.3.0 only asked for hex of any length (gateway-versions.md 12).
+        error = _hex_error(cid)
+        if error is not None:
+            return envelope_reply(400, "bad_cid", f"CID is not valid hex: {error}")
+    else:
+        error = _cid_error(cid)
+        if error is not None:
+            return envelope_reply(400, "bad_cid", f"CID is not a valid multihash: {error}")
     text = boss.ledger.comment_body(cid)
     if text is None:
         return envelope_reply(404, "comment_not_found", "comment body not found for this CID")

@@ -2,7 +2,8 @@
 about, events and the peer page (gateway-protocol.md 5.1-5.8 and 5.13).
 
 Each handler gets the Boss and the request after the CORS/Origin/auth gates ran (section 4) and
-answers with the exact status, content type and bytes of the real gateway.
+answers with the exact status, content type and bytes of the real gateway. Where an older
+release differs (gateway-versions.md), the handler asks the Boss's `generation`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from agentfm.testing._boss import (
 from agentfm.testing._godecode import GoJSONError, decode_go_object, go_trim_space
 from agentfm.testing._gowire import go_time
 from agentfm.testing._http import (
+    AbortConnection,
     Reply,
     Request,
     StreamReply,
@@ -67,6 +69,17 @@ _EXECUTE_FIELDS: dict[str, Any] = {
     "feedback_rating": "float",
 }
 _ASYNC_FIELDS: dict[str, Any] = {"worker_id": "string", "prompt": "string", "webhook_url": "string"}
+# Before 1.3.0 the request struct had no feedback fields (gateway-versions.md 9).
+_LEGACY_EXECUTE_FIELDS: dict[str, Any] = {
+    "worker_id": "string",
+    "prompt": "string",
+    "task_id": "string",
+}
+# 1.1.0 logs `task_id[:8]`: a shorter client id panics the handler (gateway-versions.md 9).
+_LEGACY_LOGGED_ID_CHARS = 8
+# 1.1.0 waits a fixed 2 s after the stream before its webhook (gateway-versions.md 10).
+_LEGACY_WEBHOOK_WAIT_SECONDS = 2.0
+_ARTIFACTS_BUILT_FAMILY = "agentfm_artifacts_built_total"
 
 
 # --- 5.1 / 5.2 ----------------------------------------------------------------------------------
@@ -81,6 +94,12 @@ async def handle_health(boss: Boss, request: Request) -> Reply:
 async def handle_metrics(boss: Boss, request: Request) -> Reply:
     # promhttp serves any method; the CORS wrapper around it already ran (4.1).
     body = boss.metrics.render()
+    if not boss.config.generation.has_artifacts_built_metric:
+        body = b"".join(
+            line
+            for line in body.splitlines(keepends=True)
+            if _ARTIFACTS_BUILT_FAMILY.encode() not in line
+        )
     headers = [("Content-Type", METRICS_CONTENT_TYPE)]
     accepted = ",".join(request.header_values("Accept-Encoding")).lower()
     if "gzip" in [item.split(";")[0].strip() for item in accepted.split(",")]:
@@ -150,10 +169,21 @@ def worker_object(
     return entry
 
 
+def _legacy_worker_object(peer_id: str, telemetry: Telemetry) -> dict[str, Any]:
+    """The 14 keys of a worker before 1.3.0 (gateway-versions.md 7)."""
+    return {"peer_id": peer_id, **_telemetry_fields(telemetry)}
+
+
 async def handle_workers(boss: Boss, request: Request) -> Reply:
     if request.method != "GET":
         return plain_reply(405, METHOD_NOT_ALLOWED)
     online_rows = boss.online_telemetry()
+    if not boss.config.generation.has_trust_fields:
+        # No counts, no trust fields, `include_offline` ignored (gateway-versions.md 7).
+        legacy = [
+            _legacy_worker_object(worker.peer_id, telemetry) for worker, telemetry in online_rows
+        ]
+        return json_reply({"agents": legacy, "success": True})
     agents = [
         worker_object(boss, worker.peer_id, telemetry, online=True)
         for worker, telemetry in online_rows
@@ -192,7 +222,9 @@ def _dispatch_target(
         return None, plain_reply(404, "Worker not found or offline")
     if not is_peer_id(worker_id):
         return None, plain_reply(400, "Invalid Worker ID format")
-    refusal = boss.trust_refusal(worker_id)
+    refusal = (
+        boss.trust_refusal(worker_id) if boss.config.generation.gates_execute_on_trust else None
+    )
     if refusal is not None:
         return None, plain_reply(403, f"dispatch refused: {refusal}")
     return worker, None
@@ -227,31 +259,39 @@ def _counted_refusal(boss: Boss, started: float, reply: Reply) -> Reply:
     return reply
 
 
-async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply:
+async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply | AbortConnection:
     if request.method != "POST":
         return plain_reply(405, METHOD_NOT_ALLOWED)
     # Past the method check every request is a task for agentfm_tasks_total (5.2).
     started = time.monotonic()
+    generation = boss.config.generation
+    known_fields = _EXECUTE_FIELDS if generation.has_trust_fields else _LEGACY_EXECUTE_FIELDS
     try:
-        fields = decode_go_object(await request.body(EXECUTE_BODY_LIMIT), _EXECUTE_FIELDS)
+        fields = decode_go_object(await request.body(EXECUTE_BODY_LIMIT), known_fields)
     except GoJSONError:
         return _counted_refusal(boss, started, plain_reply(400, "Invalid JSON payload"))
-    if not fields.get("worker_id"):
-        return _counted_refusal(boss, started, plain_reply(400, "worker_id is required"))
     prompt: str = fields.get("prompt", "")
-    if not prompt:
-        return _counted_refusal(boss, started, plain_reply(400, "prompt is required"))
+    if generation.requires_worker_and_prompt:
+        if not fields.get("worker_id"):
+            return _counted_refusal(boss, started, plain_reply(400, "worker_id is required"))
+        if not prompt:
+            return _counted_refusal(boss, started, plain_reply(400, "prompt is required"))
     task_id: str = fields.get("task_id", "")
-    if task_id and not is_task_id(task_id):
+    if task_id and generation.validates_task_id and not is_task_id(task_id):
         return _counted_refusal(boss, started, plain_reply(400, "Invalid task_id format"))
     worker, refusal = _dispatch_target(boss, fields)
     if worker is None:
         assert refusal is not None
         return _counted_refusal(boss, started, refusal)
+    if generation.panics_on_short_task_id and 0 < len(task_id) < _LEGACY_LOGGED_ID_CHARS:
+        return AbortConnection()
     task_id = task_id or boss.mint_task_id()
     try:
         run = boss.dispatch(worker, prompt, task_id, counted=True)
     except WorkerUnreachable:
+        # 1.1.0 and 1.2.0 answer only after a pause (gateway-versions.md 9).
+        if generation.dial_failure_pause_seconds:
+            await asyncio.sleep(generation.dial_failure_pause_seconds)
         return plain_reply(500, "Failed to connect to worker via DHT or Relay")
 
     async def relay_reads() -> AsyncIterator[bytes]:
@@ -297,20 +337,26 @@ async def _run_async_job(
             return
         finally:
             run.release()
-        # Poll the disk for the zip like the Boss does (every 100 ms, up to 10 s): tasks without
-        # an artifact delay the webhook by the whole wait.
-        deadline = time.monotonic() + config.async_artifact_wait_seconds
-        while time.monotonic() < deadline:
-            if boss.artifact_path(task_id).exists():
-                break
-            await asyncio.sleep(config.async_artifact_poll_seconds)
+        if not config.generation.polls_for_async_artifact:
+            await asyncio.sleep(_LEGACY_WEBHOOK_WAIT_SECONDS)
+        else:
+            # Poll the disk for the zip like the Boss does (every 100 ms, up to 10 s): tasks
+            # without an artifact delay the webhook by the whole wait.
+            deadline = time.monotonic() + config.async_artifact_wait_seconds
+            while time.monotonic() < deadline:
+                if boss.artifact_path(task_id).exists():
+                    break
+                await asyncio.sleep(config.async_artifact_poll_seconds)
         if webhook_url:
+            guarded = config.generation.guards_webhooks
+            # 1.1.0: no signature, no target check, redirects followed (gateway-versions.md 10.1).
             await deliver_webhook(
                 webhook_url,
                 webhook_body(task_id, worker.peer_id),
-                secret=config.webhook_secret,
-                allow_private=config.webhook_allow_private,
+                secret=config.webhook_secret if guarded else "",
+                allow_private=config.webhook_allow_private or not guarded,
                 timeout_seconds=config.webhook_timeout_seconds,
+                follow_redirects=not guarded,
             )
     finally:
         # A refusal line is a clean end too: the job carried on like a completed task.
@@ -326,15 +372,19 @@ async def handle_execute_async(boss: Boss, request: Request) -> Reply:
         fields = decode_go_object(await request.body(EXECUTE_BODY_LIMIT), _ASYNC_FIELDS)
     except GoJSONError:
         return plain_reply(400, "Invalid JSON payload")
-    if not fields.get("worker_id"):
-        return plain_reply(400, "worker_id is required")
-    if not fields.get("prompt"):
-        return plain_reply(400, "prompt is required")
+    generation = boss.config.generation
+    if generation.requires_worker_and_prompt:
+        if not fields.get("worker_id"):
+            return plain_reply(400, "worker_id is required")
+        if not fields.get("prompt"):
+            return plain_reply(400, "prompt is required")
     worker, refusal = _dispatch_target(boss, fields)
     if worker is None:
         assert refusal is not None
         return refusal
-    if not boss.try_reserve_async_slot():
+    if not generation.has_async_capacity:
+        boss.reserve_async_slot_unbounded()
+    elif not boss.try_reserve_async_slot():
         return envelope_reply(
             503,
             "async_capacity_exhausted",
@@ -344,7 +394,9 @@ async def handle_execute_async(boss: Boss, request: Request) -> Reply:
     task_id = boss.mint_task_id()
     # `webhook_url` is not validated here: a bad one is dropped silently at delivery (5.5).
     job = asyncio.ensure_future(
-        _run_async_job(boss, worker, fields["prompt"], task_id, fields.get("webhook_url", ""))
+        _run_async_job(
+            boss, worker, fields.get("prompt", ""), task_id, fields.get("webhook_url", "")
+        )
     )
     boss.async_jobs.add(job)
     job.add_done_callback(boss.async_jobs.discard)
@@ -414,7 +466,7 @@ async def handle_about(boss: Boss, request: Request) -> Reply:
         "relay_multiaddr": "",
         "reputation_floor": boss.config.reputation_floor,
         "ledger_tree_size": boss.ledger.tree_size,
-        "version": GATEWAY_VERSION,
+        "version": boss.config.generation.version_constant,
         "uptime_seconds": int(time.monotonic() - boss.created_monotonic),
     }
     return json_reply(body, escape_html=False)

@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from agentfm.testing._app import GatewayApp
 from agentfm.testing._auth import parse_api_keys
 from agentfm.testing._boss import Boss, BossConfig, SimulatedWorker
+from agentfm.testing._http import ABORT_EXTENSION, Receive, Scope, Send
 from agentfm.testing._identity import load_or_create_identity
 from agentfm.testing._ledger import Ledger
 from agentfm.testing._mesh import (
@@ -37,6 +39,7 @@ from agentfm.testing._mesh import (
     parse_mesh,
     parse_worker,
 )
+from agentfm.testing._versions import GatewayGeneration, gateway_generation
 
 __all__ = ["MeshSimulator", "bind_listener", "url_host"]
 
@@ -105,6 +108,21 @@ def _mesh_spec(mesh: MeshLike | None, seed: int | None) -> MeshSpec:
     return spec
 
 
+class _AbortableH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, letting the app drop a connection without any answer
+    (`scope["extensions"]["agentfm.abort"]`), as Go's server does when a handler panics."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        inner = self.app
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            scope.setdefault("extensions", {})[ABORT_EXTENSION] = self.transport.abort
+            await inner(scope, receive, send)
+
+        self.app = app
+
+
 class _Server(uvicorn.Server):
     """uvicorn's server, reporting when it accepts connections; signals are the owner's job."""
 
@@ -147,6 +165,11 @@ class MeshSimulator:
     `async_drain_seconds` (how long `stop()` lets async jobs and webhooks finish; the CLI uses
     the real 30 s), `shutdown_grace_seconds` (for in-flight responses).
 
+    `gateway_version` picks the release whose wire it speaks: `"1.1.0"`, `"1.2.0"`, `"1.3.0"`
+    or `"current"` (the default; gateway-versions.md lists the differences). An older release
+    answers `404 page not found` for the routes it lacks; 1.1.0 ignores `api_keys` and the
+    webhook settings, as it reads no environment.
+
     `workdir` holds the identity key and `agentfm_artifacts/`; by default a fresh temporary
     directory, removed on `stop()`. A caller's directory is left in place.
     """
@@ -170,8 +193,14 @@ class MeshSimulator:
         async_capacity: int = 256,
         async_drain_seconds: float = 0.0,
         shutdown_grace_seconds: float = 2.0,
+        gateway_version: str | GatewayGeneration = "current",
     ) -> None:
-        keys = parse_api_keys(api_keys if isinstance(api_keys, str) else ",".join(api_keys))
+        generation = gateway_generation(gateway_version)
+        keys: list[str] = []
+        if generation.reads_environment:
+            keys = parse_api_keys(api_keys if isinstance(api_keys, str) else ",".join(api_keys))
+        else:
+            webhook_secret = ""  # 1.1.0 has neither keys nor a webhook secret
         spec = _mesh_spec(mesh, seed)
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         if workdir is None:
@@ -191,6 +220,7 @@ class MeshSimulator:
             heartbeat_seconds=heartbeat_seconds,
             async_artifact_wait_seconds=async_artifact_wait_seconds,
             async_capacity=async_capacity,
+            generation=generation,
         )
         self._ledger = Ledger(
             load_or_create_identity(self._workdir),
@@ -224,7 +254,10 @@ class MeshSimulator:
             self._port = int(sock.getsockname()[1])
             config = uvicorn.Config(
                 self._app,
-                http="h11",
+                # Only 1.1.0 has a handler that panics (gateway-versions.md 9).
+                http=_AbortableH11Protocol
+                if self._boss.config.generation.panics_on_short_task_id
+                else "h11",
                 loop="asyncio",
                 ws="none",
                 lifespan="on",
@@ -312,6 +345,11 @@ class MeshSimulator:
     def url(self) -> str:
         """`http://127.0.0.1:<port>` (the gateway URL to give a client)."""
         return f"http://{url_host(self._host)}:{self.port}"
+
+    @property
+    def gateway_version(self) -> str:
+        """The release it speaks: `1.1.0`, `1.2.0`, `1.3.0` or `current`."""
+        return self._boss.config.generation.name
 
     @property
     def workdir(self) -> Path:

@@ -112,8 +112,12 @@ async def deliver_webhook(
     secret: str,
     allow_private: bool,
     timeout_seconds: float,
+    follow_redirects: bool = False,
 ) -> int | None:
-    """POST `body` to `url` once; the receiver's status, or None when nothing was delivered."""
+    """POST `body` to `url` once; the receiver's status, or None when nothing was delivered.
+
+    `follow_redirects` is 1.1.0's plain Go client (gateway-versions.md 10.1).
+    """
     if not allow_private:
         refusal = await ssrf_refusal(url)
         if refusal is not None:
@@ -128,7 +132,7 @@ async def deliver_webhook(
     # The guarded client dials directly; with the opt-out the gateway uses a plain client, to
     # which the standard proxy environment variables apply (5.5).
     async with httpx.AsyncClient(
-        follow_redirects=False, timeout=timeout_seconds, trust_env=allow_private
+        follow_redirects=follow_redirects, timeout=timeout_seconds, trust_env=allow_private
     ) as client:
         for default in ("Accept", "Connection"):
             client.headers.pop(default, None)

@@ -12,6 +12,9 @@ banner and readiness (1.4). Simulator-only flags start with `-sim-`:
     -sim-async-capacity N          async tasks in flight before 503 (256)
     -sim-bind-fail-linger SECONDS  how long to linger before exiting when the port is taken (30,
                                    like the real gateway's wait for its telemetry goroutine)
+    -sim-gateway-version VERSION   the release to reproduce: 1.1.0, 1.2.0, 1.3.0 or current (the
+                                   default); its flags, banner, routes and wire
+                                   (gateway-versions.md)
 
 Exit status: 0 after SIGINT/SIGTERM, 1 for a startup failure (short API key, public bind
 without keys, port in use), 2 for bad flags, a bad mode or a bad mesh file.
@@ -27,12 +30,14 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
+
+from agentfm.testing._versions import CURRENT, GATEWAY_VERSIONS, gateway_generation
 
 if TYPE_CHECKING:
     from agentfm.testing._simulator import MeshSimulator
@@ -56,21 +61,28 @@ class FlagSpec:
     kind: str  # "string", "float", "int"
     default: str
     usage: str
+    # The first release defining it (a GatewayGeneration rank: 1 = 1.1.0, 2 = 1.2.0, 3 = 1.3.0);
+    # an older one exits 2 on it (gateway-versions.md 1).
+    since: int = 1
 
 
 FLAGS: tuple[FlagSpec, ...] = (
     FlagSpec("mode", "string", "", "run mode; only 'api' (the headless gateway) is simulated"),
     FlagSpec("apiport", "string", "8080", "HTTP API port"),
-    FlagSpec("api-bind", "string", "127.0.0.1", "HTTP API bind host"),
-    FlagSpec("reputation-floor", "float", "-0.5", "dispatch trust-gate threshold"),
-    FlagSpec("ledger-path", "string", "", "ledger file (default: in memory in the simulator)"),
+    FlagSpec("api-bind", "string", "127.0.0.1", "HTTP API bind host", since=2),
+    FlagSpec("reputation-floor", "float", "-0.5", "dispatch trust-gate threshold", since=3),
+    FlagSpec(
+        "ledger-path", "string", "", "ledger file (default: in memory in the simulator)", since=3
+    ),
     FlagSpec("bootstrap", "string", "", "relay/bootstrap multiaddr (ignored: no libp2p)"),
     FlagSpec("swarmkey", "string", "", "private swarm key file (ignored: no libp2p)"),
     FlagSpec("port", "int", "0", "libp2p listen port (ignored: no libp2p)"),
-    FlagSpec("log-format", "string", "auto", "log format: auto, text or json"),
-    FlagSpec("log-level", "string", "info", "log level: debug, info, warn or error"),
-    FlagSpec("prom-listen", "string", "", "ignored in api mode (/metrics is on the API port)"),
-    FlagSpec("identity", "string", "", "ignored in api mode"),
+    FlagSpec("log-format", "string", "auto", "log format: auto, text or json", since=2),
+    FlagSpec("log-level", "string", "info", "log level: debug, info, warn or error", since=2),
+    FlagSpec(
+        "prom-listen", "string", "", "ignored in api mode (/metrics is on the API port)", since=2
+    ),
+    FlagSpec("identity", "string", "", "ignored in api mode", since=3),
     # Worker-mode flags of the real binary named by the protocol sheet; accepted and ignored.
     FlagSpec("model", "string", "", "worker engine (worker mode only; ignored)"),
     FlagSpec("desc", "string", "", "worker description (worker mode only; ignored)"),
@@ -83,8 +95,39 @@ FLAGS: tuple[FlagSpec, ...] = (
     FlagSpec("sim-async-artifact-wait", "float", "10", "simulator: async artifact wait seconds"),
     FlagSpec("sim-async-capacity", "int", "256", "simulator: async tasks in flight"),
     FlagSpec("sim-bind-fail-linger", "float", "30", "simulator: seconds to linger when bind fails"),
+    FlagSpec(
+        "sim-gateway-version",
+        "version",
+        "current",
+        "simulator: gateway release to reproduce (1.1.0, 1.2.0, 1.3.0, current)",
+    ),
 )
 _BY_NAME = {flag.name: flag for flag in FLAGS}
+_VERSION_FLAG = "sim-gateway-version"
+_VERSION_RANKS = {name: gateway_generation(name).rank for name in GATEWAY_VERSIONS}
+
+
+def flags_of(version: str) -> dict[str, FlagSpec]:
+    """The flags the binary of `version` defines (plus the simulator's own)."""
+    rank = _VERSION_RANKS.get(version, CURRENT.rank)
+    return {flag.name: flag for flag in FLAGS if flag.since <= rank}
+
+
+def requested_version(argv: Sequence[str]) -> str:
+    """The `-sim-gateway-version` value of a command line (last one wins, as in Go), looked up
+    before parsing because it decides which flags exist."""
+    version = _BY_NAME[_VERSION_FLAG].default
+    for index, argument in enumerate(argv):
+        if argument == "--":
+            break
+        name, has_value, value = argument.lstrip("-").partition("=")
+        if not argument.startswith("-") or name != _VERSION_FLAG:
+            continue
+        if has_value:
+            version = value
+        elif index + 1 < len(argv):
+            version = argv[index + 1]
+    return version if version in _VERSION_RANKS else _BY_NAME[_VERSION_FLAG].default
 
 
 def go_parse_int(text: str) -> int:
@@ -112,6 +155,13 @@ def go_parse_float(text: str) -> float:
 
 
 def _check_value(flag: FlagSpec, value: str) -> None:
+    if flag.kind == "version":
+        if value not in _VERSION_RANKS:
+            raise FlagError(
+                f'invalid value "{value}" for flag -{flag.name}: '
+                f"expected one of {', '.join(GATEWAY_VERSIONS)}"
+            )
+        return
     try:
         if flag.kind == "float":
             go_parse_float(value)
@@ -121,8 +171,14 @@ def _check_value(flag: FlagSpec, value: str) -> None:
         raise FlagError(f'invalid value "{value}" for flag -{flag.name}: parse error') from None
 
 
-def parse_go_flags(argv: Sequence[str]) -> dict[str, str]:
-    """Values of the flags given (name -> text), validated like Go's flag.Parse."""
+def parse_go_flags(
+    argv: Sequence[str], defined: dict[str, FlagSpec] | None = None
+) -> dict[str, str]:
+    """Values of the flags given (name -> text), validated like Go's flag.Parse.
+
+    `defined`: the flags that exist (default: every flag of the current release).
+    """
+    known = _BY_NAME if defined is None else defined
     values: dict[str, str] = {}
     index = 0
     while index < len(argv):
@@ -137,7 +193,7 @@ def parse_go_flags(argv: Sequence[str]) -> dict[str, str]:
             raise FlagError(f"bad flag syntax: {argument}")
         index += 1
         name, has_value, value = name.partition("=")
-        flag = _BY_NAME.get(name)
+        flag = known.get(name)
         if flag is None:
             if name in ("h", "help"):
                 raise HelpRequested
@@ -152,10 +208,10 @@ def parse_go_flags(argv: Sequence[str]) -> dict[str, str]:
     return values
 
 
-def usage() -> str:
+def usage(version: str = "current") -> str:
     lines = [f"Usage of {PROGRAM}:"]
-    for flag in sorted(FLAGS, key=lambda item: item.name):
-        kind = {"string": "string", "float": "float", "int": "int"}[flag.kind]
+    for flag in sorted(flags_of(version).values(), key=lambda item: item.name):
+        kind = {"string": "string", "float": "float", "int": "int", "version": "string"}[flag.kind]
         default = ""
         if flag.default not in ("", "0"):
             shown = f'"{flag.default}"' if flag.kind == "string" else flag.default
@@ -244,17 +300,21 @@ def _print(line: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the simulator until SIGINT/SIGTERM; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    version = requested_version(arguments)
     try:
-        given = parse_go_flags(arguments)
+        given = parse_go_flags(arguments, flags_of(version))
     except HelpRequested:
-        print(usage(), file=sys.stderr)
+        print(usage(version), file=sys.stderr)
         return 0
     except FlagError as exc:
         print(exc, file=sys.stderr)
-        print(usage(), file=sys.stderr)
+        print(usage(version), file=sys.stderr)
         return 2
+    generation = gateway_generation(version)
 
     def flag(name: str) -> str:
+        if name == "api-bind" and not generation.has_bind_flag:
+            return ""  # 1.1.0 listens on every interface (gateway-versions.md 1)
         return given.get(name, _BY_NAME[name].default)
 
     mode = flag("mode")
@@ -272,16 +332,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from agentfm.testing._mesh import MeshConfigError, load_mesh_file
     from agentfm.testing._simulator import MeshSimulator
 
+    # 1.1.0 reads no environment at all: no keys, no guard, no webhook settings (1).
+    environment: Mapping[str, str] = os.environ if generation.reads_environment else {}
     try:
-        keys = parse_api_keys(os.environ.get("AGENTFM_API_KEYS"))
+        keys = parse_api_keys(environment.get("AGENTFM_API_KEYS"))
     except ValueError as exc:
         logger.error(str(exc))
         return 1
     bind = flag("api-bind")
     if (
-        not is_loopback_bind(bind)
+        generation.reads_environment
+        and not is_loopback_bind(bind)
         and not keys
-        and os.environ.get("AGENTFM_ALLOW_UNAUTH_PUBLIC") != "1"
+        and environment.get("AGENTFM_ALLOW_UNAUTH_PUBLIC") != "1"
     ):
         logger.error(
             "refusing to start: bind is non-loopback and no API keys configured. "
@@ -304,9 +367,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             workdir=Path.cwd(),
             api_keys=keys,
             reputation_floor=go_parse_float(flag("reputation-floor")),
-            webhook_secret=os.environ.get("AGENTFM_WEBHOOK_SECRET", ""),
-            webhook_allow_private=os.environ.get("AGENTFM_WEBHOOK_ALLOW_PRIVATE") == "1",
-            allow_file_origin=os.environ.get("AGENTFM_ALLOW_FILE_ORIGIN") == "1",
+            webhook_secret=environment.get("AGENTFM_WEBHOOK_SECRET", ""),
+            webhook_allow_private=environment.get("AGENTFM_WEBHOOK_ALLOW_PRIVATE") == "1",
+            allow_file_origin=environment.get("AGENTFM_ALLOW_FILE_ORIGIN") == "1",
             ledger_path=flag("ledger-path") or None,
             heartbeat_seconds=go_parse_float(flag("sim-heartbeat")),
             async_artifact_wait_seconds=go_parse_float(flag("sim-async-artifact-wait")),
@@ -314,18 +377,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Section 1.4 shutdown: 10 s for HTTP, then up to 30 s for async tasks and webhooks.
             shutdown_grace_seconds=10.0,
             async_drain_seconds=30.0,
+            gateway_version=generation,
         )
     except (ValueError, OSError) as exc:
         logger.error(f"startup failed: {exc}")
         return 1
 
     # The banner comes just before the listen call, so it shows even when the bind fails (1.4).
-    address = _join_host_port(bind, flag("apiport"))
-    _print(f" SUCCESS  AgentFM API Gateway listening on http://{address}")
-    if keys:
-        _print(f" INFO  Auth enabled ({len(keys)} API key(s) configured).")
+    if not generation.has_bind_flag:
+        # 1.1.0 names 127.0.0.1 although it listens on every interface, and says nothing of auth.
+        _print(
+            f" SUCCESS  AgentFM Local API Gateway listening on http://127.0.0.1:{flag('apiport')}"
+        )
     else:
-        _print(" WARNING  Auth disabled (AGENTFM_API_KEYS unset).")
+        address = _join_host_port(bind, flag("apiport"))
+        _print(f" SUCCESS  AgentFM API Gateway listening on http://{address}")
+    if generation.reads_environment:
+        if keys:
+            _print(f" INFO  Auth enabled ({len(keys)} API key(s) configured).")
+        else:
+            _print(" WARNING  Auth disabled (AGENTFM_API_KEYS unset).")
     try:
         if port is None:
             raise OSError(f"listen tcp: address {flag('apiport')}: unknown port")

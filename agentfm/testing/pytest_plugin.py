@@ -11,9 +11,10 @@
         first, second = agentfm_mesh_factory(), agentfm_mesh_factory(seed=3)
 
 The marker's `workers=` is the mesh (a list of workers); every other keyword is a
-`MeshSimulator` option. Simulators are stopped, and their temporary directories removed, when
-the test ends. The simulator is imported only when a fixture is used, so the plugin costs
-nothing (and needs no server stack) in test runs that do not use it.
+`MeshSimulator` option (`gateway_version="1.2.0"` gives an older release's wire). Simulators
+are stopped, and their temporary directories removed, when the test ends. The simulator is
+imported only when a fixture is used, so the plugin costs nothing (and needs no server stack)
+in test runs that do not use it.
 """
 
 from __future__ import annotations
