@@ -498,7 +498,13 @@ class Tasks:
         exists, at most `max_retries` times; a worker that refused for capacity never ran the
         task, so moving on does not spend a retry. Not retried: a bad request (final for the
         prompt) and a trust refusal or unknown worker (the peer is dropped from the batch). A
-        peer that keeps failing is rested. `min_honesty`/`skip_equivocators` drop peers before
+        peer is rested after two connection failures in a row or when its success rate is low
+        (a worker that drops some streams keeps working). An attempt whose answer has not
+        started within 4x the slowest task seen (at least 10 s) is abandoned, its connection
+        closed, and retried elsewhere. A prompt is never in flight twice at once, and each
+        result is recorded and yielded exactly once; a worker may have run a prompt whose
+        answer was lost (a dropped stream, an abandoned attempt), so running on workers is at
+        least once. `min_honesty`/`skip_equivocators` drop peers before
         anything is sent; with no peer left every prompt fails at once (`error_code`
         `no_usable_peer`).
 
