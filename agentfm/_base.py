@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
+from agentfm_gateway._records import Record
 from agentfm_gateway.types import Response, Unset
 
 from agentfm._bounds import MAX_ANSWER_BYTES, CallBounds
@@ -19,6 +20,7 @@ from agentfm._errors import error_from_response, redact_url
 from agentfm._options import ClientOptions
 from agentfm._transport import hide_secret_from_http_logs
 from agentfm.exceptions import AgentFMError, GatewayProtocolError, InvalidRequestError
+from agentfm.models import read_answer
 
 __all__ = [
     "MAX_REQUEST_BYTES",
@@ -44,10 +46,28 @@ PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
 
 
 def expect_parsed(response: Response[Any], expected: type[ParsedT]) -> ParsedT:
-    """The parsed body of a successful answer, or the error the answer means."""
+    """The parsed body of a successful answer, or the error the answer means.
+
+    A model of `agentfm.models` / `agentfm.openai.models` is read from the body of any 2xx
+    answer, leniently (gateway-versions.md §15); other types are the generated parser's result.
+    """
     status = int(response.status_code)
     if not 200 <= status < 300:
         raise error_from_response(status, response.headers, response.content)
+    if issubclass(expected, Record):
+        try:
+            # The generated parser hands record bodies over as decoded JSON for the statuses the
+            # spec lists; any other 2xx (e.g. an ack as 200) is decoded here.
+            data = response.parsed
+            if data is None:
+                data = json.loads(response.content)
+        except (ValueError, RecursionError):
+            raise GatewayProtocolError(
+                f"the gateway answered HTTP {status} without a JSON {expected.__name__} body",
+                code="unexpected_body",
+                status=status,
+            ) from None
+        return cast(ParsedT, read_answer(expected, data, status=status))
     if not isinstance(response.parsed, expected):
         raise GatewayProtocolError(
             f"the gateway answered HTTP {status} without the documented {expected.__name__} body",

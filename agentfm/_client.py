@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 from agentfm_gateway import Client as GatewayClient
 from agentfm_gateway.api.health import get_health
-from agentfm_gateway.models import Health
+from agentfm_gateway.records import Health
 from agentfm_gateway.types import Response
 
 from agentfm._base import (

@@ -22,6 +22,7 @@ __all__ = [
     "ED25519_PEER_ID_PATTERN",
     "IDENTITY_KEY_FILE_NAME",
     "TASK_ID_PATTERN",
+    "checked_libp2p_peer_id",
     "comment_cid_for_text",
     "decode_peer_id",
     "encode_base58btc",
@@ -130,6 +131,22 @@ def decode_peer_id(text: str) -> bytes | None:
 def is_peer_id(text: str) -> bool:
     """True for any valid libp2p peer id: ``12D3KooW...``, ``Qm...`` or a CIDv1 ``bafz...``."""
     return decode_peer_id(text) is not None
+
+
+def checked_libp2p_peer_id(value: object) -> str:
+    """`value` when it is a libp2p peer id (any text form), else `InvalidPeerIdError`.
+
+    For where a real id is needed: the `/v1/peers/{id}` routes decode the id (400 `bad_peer_id`
+    otherwise), and the CLI's `--peer` flag promises one. The task routes take any non-empty
+    string instead (`agentfm.models.PeerID`): the gateway compares those as strings.
+    """
+    if not isinstance(value, str) or not is_peer_id(value):
+        from agentfm.exceptions import InvalidPeerIdError
+
+        raise InvalidPeerIdError(
+            f"{value!r} is not a libp2p peer id (e.g. 12D3KooW...)", code="invalid_peer_id"
+        )
+    return value
 
 
 def peer_id_from_ed25519_public_key(public_key: bytes) -> str:

@@ -30,19 +30,11 @@ from agentfm_gateway.api.peers import (
     submit_signed_comment,
 )
 from agentfm_gateway.api.workers import list_workers
-from agentfm_gateway.models import CommentBody as GatewayCommentBody
-from agentfm_gateway.models import CommentReceipt as GatewayCommentReceipt
-from agentfm_gateway.models import InclusionProof as GatewayInclusionProof
-from agentfm_gateway.models import LedgerEntry as GatewayLedgerEntry
-from agentfm_gateway.models import PeerLog as GatewayPeerLog
-from agentfm_gateway.models import PeerReputation as GatewayPeerReputation
-from agentfm_gateway.models import PeerSummary as GatewayPeerSummary
-from agentfm_gateway.models import SelfCommentRequest, SignedCommentRequest, WorkerList
+from agentfm_gateway.models import SelfCommentRequest, SignedCommentRequest
 
-from agentfm._base import given, require_utf8
+from agentfm._base import require_utf8
 from agentfm._comment_signing import BossSigningKey
-from agentfm._identifiers import comment_cid_for_text, is_comment_cid
-from agentfm._workers import profile_from_worker
+from agentfm._identifiers import checked_libp2p_peer_id, comment_cid_for_text, is_comment_cid
 from agentfm.exceptions import (
     InvalidCidError,
     InvalidCommentError,
@@ -55,13 +47,11 @@ from agentfm.models import (
     CommentReceipt,
     InclusionProof,
     LogEntry,
-    PeerID,
     PeerLog,
     PeerReputation,
     PeerSummary,
-    RaterSummary,
-    TreeHead,
     WorkerProfile,
+    WorkersResponse,
 )
 
 if TYPE_CHECKING:
@@ -197,101 +187,31 @@ def checked_text(text: str, cid: str) -> str:
     return text
 
 
-def receipt_from_gateway(receipt: GatewayCommentReceipt, text: str) -> CommentReceipt:
+def checked_receipt(receipt: CommentReceipt, text: str) -> CommentReceipt:
     """The receipt, after checking its CID names the text that was sent."""
     if receipt.cid.lower() != comment_cid_for_text(text):
         raise _cid_mismatch(receipt.cid, "comment the gateway acknowledged")
-    return CommentReceipt(cid=receipt.cid, ledger_hash=receipt.ledger_hash)
+    return receipt
 
 
-def comment_body_from_gateway(body: GatewayCommentBody, cid: str) -> CommentBody:
-    return CommentBody(cid=body.cid, text=checked_text(body.body, cid), language=body.language)
+def checked_comment_body(body: CommentBody, cid: str) -> CommentBody:
+    checked_text(body.text, cid)
+    return body
 
 
-def summary_from_gateway(summary: GatewayPeerSummary) -> PeerSummary:
-    return PeerSummary(
-        peer_id=summary.peer_id,
-        agent_name=summary.agent_name,
-        online=summary.online,
-        honesty_score=float(summary.honesty_score),
-        is_equivocator=summary.is_equivocator,
-        dispatch_allowed=summary.dispatch_allowed,
-        entries_count=summary.entries_count,
-        rater_summary=RaterSummary(
-            verified_raters_count=summary.rater_summary.verified_raters_count,
-            unverified_raters_count=summary.rater_summary.unverified_raters_count,
-        ),
-        author=given(summary.author),
-        description=given(summary.description),
-        last_seen=given(summary.last_seen),
-        dispatch_refuse_reason=given(summary.dispatch_refuse_reason),
-        last_entry_at=given(summary.last_entry_at),
-        advertised_image_ref=given(summary.advertised_image_ref),
-        advertised_image_digest=given(summary.advertised_image_digest),
-        advertised_capability=given(summary.advertised_capability),
-        raw=summary.to_dict(),
-    )
+def with_rating_scores(log: PeerLog) -> PeerLog:
+    """The page, with the score of every Rating the gateway sent without one set to 0.0: it
+    omits a score of exactly 0 (5.12.3). Comments keep None."""
+    for entry in log.entries:
+        if entry.score is None and entry.is_rating:
+            entry.score = 0.0
+    return log
 
 
-def reputation_from_gateway(reputation: GatewayPeerReputation) -> PeerReputation:
-    scores = reputation.scores.to_dict()
-    return PeerReputation(
-        peer_id=reputation.peer_id,
-        scores={str(name): float(value) for name, value in scores.items()},
-        rating_count=reputation.rating_count,
-        is_equivocator=reputation.is_equivocator,
-        last_updated=given(reputation.last_updated),
-        agent_image_ref=given(reputation.agent_image_ref),
-        agent_image_digest=given(reputation.agent_image_digest),
-        agent_capability=given(reputation.agent_capability),
-        raw=reputation.to_dict(),
-    )
-
-
-def entry_from_gateway(entry: GatewayLedgerEntry) -> LogEntry:
-    score = given(entry.score)
-    if score is None and entry.kind == "Rating":
-        score = 0.0  # the gateway omits a score of exactly 0 (5.12.3)
-    return LogEntry(
-        kind=entry.kind,
-        entry_hash=entry.entry_hash,
-        rater_peer_id=entry.rater_peer_id,
-        received_at=entry.received_at,
-        rater_status=entry.rater_status,
-        rater_honesty_score=float(entry.rater_honesty_score),
-        dimension=given(entry.dimension),
-        score=None if score is None else float(score),
-        context=given(entry.context),
-        language=given(entry.language),
-        text_cid=given(entry.text_cid),
-        raw=entry.to_dict(),
-    )
-
-
-def log_from_gateway(log: GatewayPeerLog) -> PeerLog:
-    return PeerLog(
-        subject=log.subject,
-        limit=log.limit,
-        offset=log.offset,
-        returned=log.returned,
-        entries=[entry_from_gateway(entry) for entry in log.entries],
-    )
-
-
-def proof_from_gateway(proof: GatewayInclusionProof, asked_for: str) -> InclusionProof:
+def keyed_proof(proof: InclusionProof, asked_for: str) -> InclusionProof:
     """The proof, keyed on the hash the caller asked about: the gateway's echo is not trusted."""
-    return InclusionProof(
-        entry_hash=asked_for,
-        position=proof.position,
-        audit_path=builtins.list(proof.audit_path),
-        head=TreeHead(
-            tree_size=proof.head.tree_size,
-            root_hash=proof.head.root_hash,
-            witness_count=proof.head.witness_count,
-            signed_at=proof.head.signed_at,
-        ),
-        raw=proof.to_dict(),
-    )
+    proof.entry_hash = asked_for
+    return proof
 
 
 class LogWalk:
@@ -341,26 +261,22 @@ class Peers:
         stale or empty `status`). Use `get(peer_id)` for a peer's ledger card.
         """
         listing = self._client._call(
-            list_workers.sync_detailed, WorkerList, include_offline=bool(include_offline)
+            list_workers.sync_detailed, WorkersResponse, include_offline=bool(include_offline)
         )
-        return [profile_from_worker(worker) for worker in listing.agents]
+        return listing.agents
 
     def get(self, peer_id: str) -> PeerSummary:
         """The gateway's card for a peer: liveness, honesty, rater counts, dispatch verdict.
 
         Any valid peer id answers, known or not (an unknown peer has honesty 0, no entries).
         """
-        peer = PeerID(peer_id)
-        return summary_from_gateway(
-            self._client._call(get_peer.sync_detailed, GatewayPeerSummary, id=peer)
-        )
+        peer = checked_libp2p_peer_id(peer_id)
+        return self._client._call(get_peer.sync_detailed, PeerSummary, id=peer)
 
     def reputation(self, peer_id: str) -> PeerReputation:
         """The peer's scores by dimension, rating count and equivocator flag."""
-        peer = PeerID(peer_id)
-        return reputation_from_gateway(
-            self._client._call(get_peer_reputation.sync_detailed, GatewayPeerReputation, id=peer)
-        )
+        peer = checked_libp2p_peer_id(peer_id)
+        return self._client._call(get_peer_reputation.sync_detailed, PeerReputation, id=peer)
 
     def log(self, peer_id: str, *, limit: int = 50, offset: int = 0) -> PeerLog:
         """One page of the signed Ratings and Comments about a peer, newest first.
@@ -368,20 +284,20 @@ class Peers:
         `limit` 1-500 and `offset` 0-1,000,000 (the gateway would silently clamp other values).
         Iterate the result for its entries; `iter_log` walks the whole log.
         """
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         checked_page(limit, offset)
         page = self._client._call(
-            get_peer_log.sync_detailed, GatewayPeerLog, id=peer, limit=limit, offset=offset
+            get_peer_log.sync_detailed, PeerLog, id=peer, limit=limit, offset=offset
         )
-        return log_from_gateway(page)
+        return with_rating_scores(page)
 
     def iter_log(self, peer_id: str, *, page_size: int = MAX_LOG_LIMIT) -> Iterator[LogEntry]:
         """Every entry about a peer, newest first, fetched page by page as iteration proceeds."""
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         walk = LogWalk(page_size)
         return self._walk(peer, walk)
 
-    def _walk(self, peer: PeerID, walk: LogWalk) -> Iterator[LogEntry]:
+    def _walk(self, peer: str, walk: LogWalk) -> Iterator[LogEntry]:
         while not walk.finished:
             yield from walk.take(self.log(peer, limit=walk.page_size, offset=walk.offset))
 
@@ -392,12 +308,12 @@ class Peers:
         `comment`); others raise `EntryNotFoundError`. The gateway ignores `peer_id` and proves
         against its own log whatever it is; it is still checked to be a peer id.
         """
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         wanted = checked_entry_hash(entry_hash)
         proof = self._client._call(
-            get_peer_proof.sync_detailed, GatewayInclusionProof, id=peer, entry=wanted
+            get_peer_proof.sync_detailed, InclusionProof, id=peer, entry=wanted
         )
-        return proof_from_gateway(proof, wanted)
+        return keyed_proof(proof, wanted)
 
     def verify(self, peer_id: str, entry_hash: str) -> InclusionProof:
         """Fetch the entry's proof and check it locally (`verify_proof`); return the proof.
@@ -417,12 +333,12 @@ class Peers:
         as a paired Rating that feeds the peer's score. The receipt's `ledger_hash` is provable
         with `verify`. A receipt whose CID names other text raises `ProofVerificationError`.
         """
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         request = self_comment_request(text, rating, language)
         receipt = self._client._call(
-            post_self_comment.sync_detailed, GatewayCommentReceipt, id=peer, body=request
+            post_self_comment.sync_detailed, CommentReceipt, id=peer, body=request
         )
-        return receipt_from_gateway(receipt, text)
+        return checked_receipt(receipt, text)
 
     def comment_signed(
         self,
@@ -439,12 +355,12 @@ class Peers:
         other rater with `NonSelfSubmitterError`); most callers want `comment`. The timestamp
         defaults to now. Needs the optional `cryptography` package.
         """
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         request = signed_comment_request(peer, text, language, signing_key, timestamp_unix_ns)
         receipt = self._client._call(
-            submit_signed_comment.sync_detailed, GatewayCommentReceipt, id=peer, body=request
+            submit_signed_comment.sync_detailed, CommentReceipt, id=peer, body=request
         )
-        return receipt_from_gateway(receipt, text)
+        return checked_receipt(receipt, text)
 
     @overload
     def comment_body(self, peer_id: str, cid: str) -> str: ...
@@ -461,13 +377,13 @@ class Peers:
         way the text is checked to hash to `cid`. A body the gateway lacks may take it ~20 s to
         look for (author, then relay) before `CommentNotFoundError`.
         """
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         wanted = checked_cid(cid)
         if format == "json":
             body = self._client._call(
-                get_comment_body_json.sync_detailed, GatewayCommentBody, id=peer, cid=wanted
+                get_comment_body_json.sync_detailed, CommentBody, id=peer, cid=wanted
             )
-            return comment_body_from_gateway(body, wanted)
+            return checked_comment_body(body, wanted)
         if format != "text":
             raise InvalidRequestError("format is 'text' or 'json'", code="invalid_argument")
         text = self._client._call(get_comment_body.sync_detailed, str, id=peer, cid=wanted)
@@ -483,54 +399,50 @@ class AsyncPeers:
     async def list(self, *, include_offline: bool = False) -> builtins.list[WorkerProfile]:
         """The peers this gateway knows, as worker profiles (see `Peers.list`)."""
         listing = await self._client._call(
-            list_workers.asyncio_detailed, WorkerList, include_offline=bool(include_offline)
+            list_workers.asyncio_detailed, WorkersResponse, include_offline=bool(include_offline)
         )
-        return [profile_from_worker(worker) for worker in listing.agents]
+        return listing.agents
 
     async def get(self, peer_id: str) -> PeerSummary:
         """The gateway's card for a peer (see `Peers.get`)."""
-        peer = PeerID(peer_id)
-        return summary_from_gateway(
-            await self._client._call(get_peer.asyncio_detailed, GatewayPeerSummary, id=peer)
-        )
+        peer = checked_libp2p_peer_id(peer_id)
+        return await self._client._call(get_peer.asyncio_detailed, PeerSummary, id=peer)
 
     async def reputation(self, peer_id: str) -> PeerReputation:
         """The peer's scores by dimension, rating count and equivocator flag."""
-        peer = PeerID(peer_id)
-        return reputation_from_gateway(
-            await self._client._call(
-                get_peer_reputation.asyncio_detailed, GatewayPeerReputation, id=peer
-            )
+        peer = checked_libp2p_peer_id(peer_id)
+        return await self._client._call(
+            get_peer_reputation.asyncio_detailed, PeerReputation, id=peer
         )
 
     async def log(self, peer_id: str, *, limit: int = 50, offset: int = 0) -> PeerLog:
         """One page of the signed Ratings and Comments about a peer (see `Peers.log`)."""
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         checked_page(limit, offset)
         page = await self._client._call(
-            get_peer_log.asyncio_detailed, GatewayPeerLog, id=peer, limit=limit, offset=offset
+            get_peer_log.asyncio_detailed, PeerLog, id=peer, limit=limit, offset=offset
         )
-        return log_from_gateway(page)
+        return with_rating_scores(page)
 
     def iter_log(self, peer_id: str, *, page_size: int = MAX_LOG_LIMIT) -> AsyncIterator[LogEntry]:
         """Every entry about a peer, newest first (`async for`; see `Peers.iter_log`)."""
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         walk = LogWalk(page_size)
         return self._walk(peer, walk)
 
-    async def _walk(self, peer: PeerID, walk: LogWalk) -> AsyncIterator[LogEntry]:
+    async def _walk(self, peer: str, walk: LogWalk) -> AsyncIterator[LogEntry]:
         while not walk.finished:
             for entry in walk.take(await self.log(peer, limit=walk.page_size, offset=walk.offset)):
                 yield entry
 
     async def proof(self, peer_id: str, entry_hash: str) -> InclusionProof:
         """The inclusion proof of one entry of the gateway's own log (see `Peers.proof`)."""
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         wanted = checked_entry_hash(entry_hash)
         proof = await self._client._call(
-            get_peer_proof.asyncio_detailed, GatewayInclusionProof, id=peer, entry=wanted
+            get_peer_proof.asyncio_detailed, InclusionProof, id=peer, entry=wanted
         )
-        return proof_from_gateway(proof, wanted)
+        return keyed_proof(proof, wanted)
 
     async def verify(self, peer_id: str, entry_hash: str) -> InclusionProof:
         """Fetch the entry's proof and check it locally (see `Peers.verify`)."""
@@ -542,12 +454,12 @@ class AsyncPeers:
         self, peer_id: str, *, text: str, rating: float | None = None, language: str = "en"
     ) -> CommentReceipt:
         """Have the gateway sign and append a comment about a peer (see `Peers.comment`)."""
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         request = self_comment_request(text, rating, language)
         receipt = await self._client._call(
-            post_self_comment.asyncio_detailed, GatewayCommentReceipt, id=peer, body=request
+            post_self_comment.asyncio_detailed, CommentReceipt, id=peer, body=request
         )
-        return receipt_from_gateway(receipt, text)
+        return checked_receipt(receipt, text)
 
     async def comment_signed(
         self,
@@ -559,12 +471,12 @@ class AsyncPeers:
         timestamp_unix_ns: int | None = None,
     ) -> CommentReceipt:
         """Sign a comment with the gateway's own key and submit it (see `Peers.comment_signed`)."""
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         request = signed_comment_request(peer, text, language, signing_key, timestamp_unix_ns)
         receipt = await self._client._call(
-            submit_signed_comment.asyncio_detailed, GatewayCommentReceipt, id=peer, body=request
+            submit_signed_comment.asyncio_detailed, CommentReceipt, id=peer, body=request
         )
-        return receipt_from_gateway(receipt, text)
+        return checked_receipt(receipt, text)
 
     @overload
     async def comment_body(self, peer_id: str, cid: str) -> str: ...
@@ -578,13 +490,13 @@ class AsyncPeers:
         self, peer_id: str, cid: str, *, format: Literal["text", "json"] = "text"
     ) -> str | CommentBody:
         """A comment's text by CID, checked against it (see `Peers.comment_body`)."""
-        peer = PeerID(peer_id)
+        peer = checked_libp2p_peer_id(peer_id)
         wanted = checked_cid(cid)
         if format == "json":
             body = await self._client._call(
-                get_comment_body_json.asyncio_detailed, GatewayCommentBody, id=peer, cid=wanted
+                get_comment_body_json.asyncio_detailed, CommentBody, id=peer, cid=wanted
             )
-            return comment_body_from_gateway(body, wanted)
+            return checked_comment_body(body, wanted)
         if format != "text":
             raise InvalidRequestError("format is 'text' or 'json'", code="invalid_argument")
         text = await self._client._call(get_comment_body.asyncio_detailed, str, id=peer, cid=wanted)

@@ -47,7 +47,7 @@ import attrs
 import httpx
 from agentfm_gateway import Client as GatewayClient
 from agentfm_gateway.api.workers import list_workers
-from agentfm_gateway.models import WorkerList
+from agentfm_gateway.records import WorkersResponse
 
 from agentfm._bounds import checked_deadline
 from agentfm._retry import RetryPolicy
@@ -72,7 +72,7 @@ from agentfm._transport import (
     bounded_wire_async,
 )
 from agentfm._trust import TrustRequirement, refusal_reason
-from agentfm._workers import WorkerQuery, profile_from_worker
+from agentfm._workers import WorkerQuery
 from agentfm.artifacts import checked_timeout
 from agentfm.exceptions import (
     AgentFMError,
@@ -305,7 +305,7 @@ class _Batch:
             self._checkpoint.close()
         logger.debug("scatter batch ended: %d settled, %d failed", self.finished, self.failed)
 
-    def start(self, listing: WorkerList | AgentFMError) -> Scheduler:
+    def start(self, listing: WorkersResponse | AgentFMError) -> Scheduler:
         """The scheduler, from the first `/api/workers` answer (or the error fetching it)."""
         spec = self.spec
         checkpoint = self._checkpoint
@@ -341,7 +341,7 @@ class _Batch:
             )
             scheduler.abort(listing)
             return scheduler
-        online = [profile_from_worker(worker) for worker in listing.agents]
+        online = list(listing.agents)
         peer_ids, no_peers_message = spec.select_peers(online)
         if not peer_ids:
             # Only with model=: nothing to run the batch on is an error of the call (0.3.0).
@@ -542,19 +542,19 @@ def _unavailable(error: Exception) -> AgentFMError:
     )
 
 
-def _fetch(client: AgentFMClient) -> WorkerList | AgentFMError:
+def _fetch(client: AgentFMClient) -> WorkersResponse | AgentFMError:
     try:
-        return client._call(list_workers.sync_detailed, WorkerList)
+        return client._call(list_workers.sync_detailed, WorkersResponse)
     except Exception as error:  # telemetry is advice: see _unavailable
         return _unavailable(error)
 
 
-def _apply_refresh(scheduler: Scheduler, listing: WorkerList | AgentFMError) -> None:
+def _apply_refresh(scheduler: Scheduler, listing: WorkersResponse | AgentFMError) -> None:
     if isinstance(listing, AgentFMError):
         logger.debug("scatter telemetry refresh failed: %s", listing)
         scheduler.refresh_failed(time.monotonic())
     else:
-        online = [profile_from_worker(worker) for worker in listing.agents]
+        online = list(listing.agents)
         scheduler.apply_telemetry(online, time.monotonic())
 
 
@@ -645,9 +645,9 @@ def collect(pairs: Generator[Pair, None, None]) -> list[ScatterResult]:
 # --- the async driver: asyncio tasks --------------------------------------------------------
 
 
-async def _afetch(client: AsyncAgentFMClient) -> WorkerList | AgentFMError:
+async def _afetch(client: AsyncAgentFMClient) -> WorkersResponse | AgentFMError:
     try:
-        return await client._call(list_workers.asyncio_detailed, WorkerList)
+        return await client._call(list_workers.asyncio_detailed, WorkersResponse)
     except Exception as error:  # telemetry is advice: see _unavailable
         return _unavailable(error)
 

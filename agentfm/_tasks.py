@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 import httpx
 from agentfm_gateway.api.about import get_about
 from agentfm_gateway.api.tasks import execute_task, execute_task_async
-from agentfm_gateway.models import About, AsyncExecuteRequest, ExecuteRequest
-from agentfm_gateway.models import AsyncTaskAck as GatewayAsyncTaskAck
+from agentfm_gateway.models import AsyncExecuteRequest, ExecuteRequest
 
 from agentfm._base import MAX_REQUEST_BYTES, check_request_body
 from agentfm._bounds import CallBounds, checked_deadline
@@ -32,7 +31,7 @@ from agentfm.exceptions import (
     InvalidRequestError,
     TaskExecutionError,
 )
-from agentfm.models import AsyncTaskAck, PeerID, ScatterResult, TaskChunk, TaskResult
+from agentfm.models import About, AsyncTaskAck, PeerID, ScatterResult, TaskChunk, TaskResult
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -174,10 +173,6 @@ def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> TaskE
         status=200,
         partial_text=text,
     )
-
-
-def ack_from_gateway(ack: GatewayAsyncTaskAck) -> AsyncTaskAck:
-    return AsyncTaskAck(task_id=ack.task_id, status=ack.status, message=ack.message)
 
 
 def checked_artifact_timeout(artifact_timeout: float) -> float:
@@ -385,10 +380,7 @@ class Tasks:
             request.worker_id,
             TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
         )
-        ack = self._client._call(
-            execute_task_async.sync_detailed, GatewayAsyncTaskAck, body=request
-        )
-        return ack_from_gateway(ack)
+        return self._client._call(execute_task_async.sync_detailed, AsyncTaskAck, body=request)
 
     def scatter(
         self,
@@ -698,10 +690,9 @@ class AsyncTasks:
             request.worker_id,
             TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators),
         )
-        ack = await self._client._call(
-            execute_task_async.asyncio_detailed, GatewayAsyncTaskAck, body=request
+        return await self._client._call(
+            execute_task_async.asyncio_detailed, AsyncTaskAck, body=request
         )
-        return ack_from_gateway(ack)
 
     async def scatter(
         self,

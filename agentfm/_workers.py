@@ -8,10 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 from agentfm_gateway.api.workers import list_workers
-from agentfm_gateway.models import Worker, WorkerList
-from agentfm_gateway.types import Unset
 
-from agentfm._base import given
 from agentfm._events import (
     AsyncEventStream,
     Connected,
@@ -27,43 +24,14 @@ from agentfm.models import (
     PeerID,
     WorkerOfflineEvent,
     WorkerProfile,
+    WorkersResponse,
     WorkerTable,
 )
 
 if TYPE_CHECKING:
     from agentfm._client import AgentFMClient, AsyncAgentFMClient
 
-__all__ = ["AsyncWorkers", "WorkerQuery", "WorkerTableTracker", "Workers", "profile_from_worker"]
-
-
-def profile_from_worker(worker: Worker) -> WorkerProfile:
-    """A `WorkerProfile` from the generated model of one `/api/workers` entry."""
-    return WorkerProfile(
-        peer_id=worker.peer_id,
-        author=worker.author,
-        name=worker.name,
-        status=worker.status,
-        hardware=worker.hardware,
-        description=worker.description,
-        cpu_usage_pct=worker.cpu_usage_pct,
-        ram_free_gb=worker.ram_free_gb,
-        current_tasks=worker.current_tasks,
-        max_tasks=worker.max_tasks,
-        has_gpu=worker.has_gpu,
-        gpu_used_gb=worker.gpu_used_gb,
-        gpu_total_gb=worker.gpu_total_gb,
-        gpu_usage_pct=worker.gpu_usage_pct,
-        honesty_score=worker.honesty_score,
-        is_equivocator=worker.is_equivocator,
-        dispatch_allowed=worker.dispatch_allowed,
-        online=worker.online,
-        dispatch_refuse_reason=given(worker.dispatch_refuse_reason),
-        last_seen=None if isinstance(worker.last_seen, Unset) else worker.last_seen,
-        agent_image_ref=given(worker.agent_image_ref),
-        agent_image_digest=given(worker.agent_image_digest),
-        agent_capability=given(worker.agent_capability),
-        raw=worker.to_dict(),
-    )
+__all__ = ["AsyncWorkers", "WorkerQuery", "WorkerTableTracker", "Workers"]
 
 
 def _folded(value: str | None) -> str | None:
@@ -98,9 +66,8 @@ class WorkerQuery:
             and (not self.available_only or worker.is_available)
         )
 
-    def select(self, listing: WorkerList) -> list[WorkerProfile]:
-        profiles = (profile_from_worker(worker) for worker in listing.agents)
-        return [profile for profile in profiles if self.matches(profile)]
+    def select(self, listing: WorkersResponse) -> list[WorkerProfile]:
+        return [profile for profile in listing.agents if self.matches(profile)]
 
     def satisfied(self, selected: list[WorkerProfile]) -> bool:
         return len(selected) >= self.wait_for_workers
@@ -111,10 +78,10 @@ class WorkerQuery:
         return min(self.poll_interval, remaining) if remaining > 0 else None
 
 
-def _find(listing: WorkerList, peer_id: str) -> WorkerProfile:
+def _find(listing: WorkersResponse, peer_id: str) -> WorkerProfile:
     for worker in listing.agents:
         if worker.peer_id == peer_id:
-            return profile_from_worker(worker)
+            return worker
     raise WorkerNotFoundError(
         f"peer {peer_id} is not in the gateway's live telemetry (unknown or offline)",
         code="worker_not_found",
@@ -132,12 +99,8 @@ class WorkerTableTracker:
     def __init__(self) -> None:
         self._workers: dict[str, WorkerProfile] = {}
 
-    def listed(self, listing: WorkerList, cause: MeshEvent | Connected) -> WorkerTable:
-        self._workers = {
-            worker.peer_id: profile_from_worker(worker)
-            for worker in listing.agents
-            if worker.online
-        }
+    def listed(self, listing: WorkersResponse, cause: MeshEvent | Connected) -> WorkerTable:
+        self._workers = {worker.peer_id: worker for worker in listing.agents if worker.online}
         return self._snapshot(None if isinstance(cause, Connected) else cause)
 
     def went_offline(self, event: WorkerOfflineEvent) -> WorkerTable:
@@ -182,7 +145,7 @@ class Workers:
         )
         deadline = time.monotonic() + query.poll_timeout
         while True:
-            selected = query.select(self._client._call(list_workers.sync_detailed, WorkerList))
+            selected = query.select(self._client._call(list_workers.sync_detailed, WorkersResponse))
             wait = None if query.satisfied(selected) else query.next_wait(deadline)
             if wait is None:
                 return selected
@@ -191,7 +154,7 @@ class Workers:
     def get(self, peer_id: str) -> WorkerProfile:
         """The online worker with this peer id; `WorkerNotFoundError` when it is not online."""
         wanted = PeerID(peer_id)
-        return _find(self._client._call(list_workers.sync_detailed, WorkerList), wanted)
+        return _find(self._client._call(list_workers.sync_detailed, WorkersResponse), wanted)
 
     def watch(
         self, *, reconnect: bool = True, read_timeout: float = EVENT_STREAM_READ_TIMEOUT
@@ -221,7 +184,7 @@ class Workers:
                 if isinstance(item, WorkerOfflineEvent):
                     yield tracker.went_offline(item)
                 else:
-                    listing = self._client._call(list_workers.sync_detailed, WorkerList)
+                    listing = self._client._call(list_workers.sync_detailed, WorkersResponse)
                     yield tracker.listed(listing, item)
         finally:
             session.close()
@@ -256,7 +219,7 @@ class AsyncWorkers:
         )
         deadline = time.monotonic() + query.poll_timeout
         while True:
-            listing = await self._client._call(list_workers.asyncio_detailed, WorkerList)
+            listing = await self._client._call(list_workers.asyncio_detailed, WorkersResponse)
             selected = query.select(listing)
             wait = None if query.satisfied(selected) else query.next_wait(deadline)
             if wait is None:
@@ -266,7 +229,9 @@ class AsyncWorkers:
     async def get(self, peer_id: str) -> WorkerProfile:
         """The online worker with this peer id; `WorkerNotFoundError` when it is not online."""
         wanted = PeerID(peer_id)
-        return _find(await self._client._call(list_workers.asyncio_detailed, WorkerList), wanted)
+        return _find(
+            await self._client._call(list_workers.asyncio_detailed, WorkersResponse), wanted
+        )
 
     def watch(
         self, *, reconnect: bool = True, read_timeout: float = EVENT_STREAM_READ_TIMEOUT
@@ -286,7 +251,9 @@ class AsyncWorkers:
                 if isinstance(item, WorkerOfflineEvent):
                     yield tracker.went_offline(item)
                 else:
-                    listing = await self._client._call(list_workers.asyncio_detailed, WorkerList)
+                    listing = await self._client._call(
+                        list_workers.asyncio_detailed, WorkersResponse
+                    )
                     yield tracker.listed(listing, item)
         finally:
             await session.aclose()

@@ -62,7 +62,7 @@ from types import TracebackType
 from typing import IO, Final
 
 from agentfm_gateway.api.about import get_about
-from agentfm_gateway.models import About
+from agentfm_gateway.records import About
 
 from agentfm._client import AgentFMClient
 from agentfm._identifiers import (

@@ -68,7 +68,7 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from agentfm_gateway.payloads import WebhookPayload
+from agentfm_gateway.records import WebhookPayload
 
 from agentfm._identifiers import is_task_id
 from agentfm._options import NOT_GIVEN, NotGiven

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from agentfm_gateway.api.workers import list_workers
-from agentfm_gateway.models import WorkerList
+from agentfm_gateway.records import WorkersResponse
 from cassette_support import RecordedGateway
 
 from agentfm import (
@@ -85,7 +85,7 @@ def test_workers_get_sync(recorded_gateway: RecordedGateway) -> None:
         with pytest.raises(WorkerNotFoundError):
             client.workers.get(ABSENT_PEER)
         with pytest.raises(InvalidPeerIdError):
-            client.workers.get("llama3.2")  # refused before any request
+            client.workers.get("")  # refused before any request
     assert again.peer_id == first.peer_id
     assert again.name == first.name
 
@@ -196,16 +196,16 @@ async def test_a_wrong_key_is_an_authentication_error_async(
 
 def test_the_low_level_client_sync(recorded_gateway: RecordedGateway) -> None:
     with _client(recorded_gateway) as client:
-        listing = list_workers.sync(client=client.gateway, include_offline=True)
-    assert isinstance(listing, WorkerList)
+        listing = WorkersResponse.model_validate(
+            list_workers.sync(client=client.gateway, include_offline=True)
+        )
     assert listing.success is True
     assert listing.online_count == len([agent for agent in listing.agents if agent.online])
 
 
 async def test_the_low_level_client_async(recorded_gateway: RecordedGateway) -> None:
     async with _async_client(recorded_gateway) as client:
-        listing = await list_workers.asyncio(client=client.gateway)
-    assert isinstance(listing, WorkerList)
+        listing = WorkersResponse.model_validate(await list_workers.asyncio(client=client.gateway))
     assert listing.agents
 
 

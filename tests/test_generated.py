@@ -21,8 +21,9 @@ from agentfm_gateway import Client
 from agentfm_gateway.api.events import stream_events
 from agentfm_gateway.api.tasks import execute_task
 from agentfm_gateway.api.workers import list_workers
-from agentfm_gateway.models import ExecuteRequest, WorkerList
-from agentfm_gateway.payloads import WebhookPayload, WorkerOnlineEvent
+from agentfm_gateway.models import ExecuteRequest
+from agentfm_gateway.payloads import WorkerOnlineEvent
+from agentfm_gateway.records import WebhookPayload, WorkersResponse
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS_PYTHON = ROOT / ".tools" / "codegen" / "bin" / "python"
@@ -73,18 +74,19 @@ def test_a_worker_list_round_trips_through_the_low_level_client() -> None:
     client.set_httpx_client(
         httpx.Client(base_url="http://gateway.test", transport=httpx.MockTransport(gateway))
     )
-    parsed = list_workers.sync(client=client, include_offline=True)
+    # Answers the SDK reads into records come back as decoded JSON; the record reads them.
+    parsed = WorkersResponse.model_validate(list_workers.sync(client=client, include_offline=True))
 
-    assert isinstance(parsed, WorkerList)
     assert seen[0].url.path == "/api/workers"
     assert seen[0].url.params["include_offline"] == "true"
     worker = parsed.agents[0]
     assert worker.peer_id == WORKER["peer_id"]
     assert worker.hardware == "llama3.2 (CPU: 8 Cores)"
+    assert worker.last_seen is not None
     assert worker.last_seen.isoformat() == "2026-06-20T15:50:00.123456+02:00"
     # Fields newer than the spec survive a round trip instead of being dropped.
-    assert worker.to_dict()["agent_capability_new_field"] == "kept"
-    assert parsed.to_dict()["agents"][0]["peer_id"] == WORKER["peer_id"]
+    assert worker.model_dump()["agent_capability_new_field"] == "kept"
+    assert parsed.model_dump()["agents"][0]["peer_id"] == WORKER["peer_id"]
 
 
 def test_the_generated_client_has_a_finite_default_timeout() -> None:

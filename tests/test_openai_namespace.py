@@ -44,6 +44,7 @@ from agentfm import (
     WorkerUnreachableError,
 )
 from agentfm._identifiers import encode_base58btc, peer_id_from_ed25519_public_key
+from agentfm.models import Record, read_answer
 from agentfm.openai import AgentFMRoutingWarning, AsyncStream, Stream, _resources, _routing
 from agentfm.openai.models import (
     ChatCompletion,
@@ -469,7 +470,10 @@ async def test_async_connection_lost_mid_stream_keeps_the_partial_text() -> None
 
 @pytest.mark.parametrize(
     "bad_frame",
-    [b"data: {not json\n\n", frame({**chat_chunk("x"), "choices": [{"index": 0, "delta": {}}]})],
+    [
+        b"data: {not json\n\n",
+        frame({**chat_chunk("x"), "choices": [{"index": 0, "delta": {"content": 7}}]}),
+    ],
 )
 def test_a_malformed_chunk_is_a_protocol_error(bad_frame: bytes) -> None:
     with streaming(Body([chat_frames(LINES)[0], bad_frame, DONE])).client() as client:
@@ -809,8 +813,15 @@ def test_models_list_carries_every_field_of_the_gateway() -> None:
     for key, value in FULL_ENTRY.items():
         if key not in ("object", "agentfm_future_field"):
             assert getattr(full, key) == value, key
-    optional = set(attrs_fields(ModelEntry)) - REQUIRED_KEYS - {"raw"}
-    assert {getattr(minimal, name) for name in optional} == {None}
+    # Keys the minimal entry lacks read as their defaults: None for what the gateway omits
+    # when empty, 0.3.0's defaults for the trust fields older gateways do not send.
+    optional = set(ModelEntry.model_fields) - REQUIRED_KEYS
+    fields = ModelEntry.model_fields
+    assert {name: getattr(minimal, name) for name in optional} == {
+        name: fields[name].default for name in optional
+    }
+    assert minimal.agentfm_engine is None
+    assert minimal.description is None
     assert [entry.id for entry in models] == [PEER, PEER]
     assert gateway.requests[0].method == "GET"
     assert gateway.requests[0].url.path == "/v1/models"
@@ -829,43 +840,38 @@ def test_a_malformed_models_list_is_a_protocol_error() -> None:
     assert "agentfm_has_gpu" in raised.value.message
 
 
-def attrs_fields(cls: type) -> list[str]:
-    import attrs
-
-    return [field.name for field in attrs.fields(cls)]
-
-
-FROM_DICT_CASES: list[tuple[Callable[[Any], object], dict[str, Any], dict[str, Any]]] = [
-    (ChatCompletion.from_dict, CHAT_COMPLETION, {"created": "1767225600"}),
-    (ChatCompletion.from_dict, CHAT_COMPLETION, {"object": "text_completion"}),
-    (ChatCompletion.from_dict, CHAT_COMPLETION, {"choices": None}),
-    (TextCompletion.from_dict, TEXT_COMPLETION, {"usage": {"prompt_tokens": True}}),
-    (ChatCompletionChunk.from_dict, chat_chunk("x"), {"agentfm_task_id": 7}),
-    (
-        ChatCompletionChunk.from_dict,
-        chat_chunk("x"),
-        {"choices": [{"index": 0, "delta": {"role": "", "content": 5}}]},
-    ),
-    (TextCompletionChunk.from_dict, text_chunk("x"), {"choices": {"index": 0}}),
-    (ModelEntry.from_dict, FULL_ENTRY, {"agentfm_max_tasks": 2.5}),
-    (ModelsList.from_dict, {"object": "list", "data": []}, {"data": None}),
-    (Usage.from_dict, CHAT_COMPLETION["usage"], {"total_tokens": "0"}),
+READ_CASES: list[tuple[type[Record], dict[str, Any], dict[str, Any]]] = [
+    (ChatCompletion, CHAT_COMPLETION, {"created": "1767225600"}),
+    (ChatCompletion, CHAT_COMPLETION, {"object": 7}),
+    (ChatCompletion, CHAT_COMPLETION, {"choices": "none"}),
+    (TextCompletion, TEXT_COMPLETION, {"usage": {"prompt_tokens": True}}),
+    (ChatCompletionChunk, chat_chunk("x"), {"agentfm_task_id": 7}),
+    (ChatCompletionChunk, chat_chunk("x"), {"choices": [{"index": 0, "delta": {"content": 5}}]}),
+    (TextCompletionChunk, text_chunk("x"), {"choices": {"index": 0}}),
+    (ModelEntry, FULL_ENTRY, {"agentfm_max_tasks": 2.5}),
+    (ModelsList, {"object": "list", "data": []}, {"data": {}}),
+    (Usage, CHAT_COMPLETION["usage"], {"total_tokens": "0"}),
 ]
 
 
-@pytest.mark.parametrize(("from_dict", "valid", "breakage"), FROM_DICT_CASES)
-def test_from_dict_tolerates_unknown_keys_and_refuses_wrong_shapes(
-    from_dict: Callable[[Any], object], valid: dict[str, Any], breakage: dict[str, Any]
+@pytest.mark.parametrize(("model", "valid", "breakage"), READ_CASES)
+def test_answers_keep_unknown_keys_default_missing_ones_and_refuse_wrong_types(
+    model: type[Record], valid: dict[str, Any], breakage: dict[str, Any]
 ) -> None:
-    assert from_dict({**valid, "a_key_from_a_newer_gateway": {"x": 1}}) == from_dict(valid)
-    with pytest.raises(GatewayProtocolError) as raised:
-        from_dict({**valid, **breakage})
+    newer = read_answer(model, {**valid, "a_key_from_a_newer_gateway": {"x": 1}})
+    assert newer == read_answer(model, valid)
+    assert newer.model_extra["a_key_from_a_newer_gateway"] == {"x": 1}
+    field = next(iter(breakage))
+    with pytest.raises(GatewayProtocolError, match=field) as raised:
+        read_answer(model, {**valid, **breakage})
     assert raised.value.code == "unexpected_body"
+    with pytest.raises(ValueError, match=field):
+        model.from_dict({**valid, **breakage})
     with pytest.raises(GatewayProtocolError):
-        from_dict([valid])
-    missing = next(iter(breakage))
-    with pytest.raises(GatewayProtocolError, match=missing):
-        from_dict({key: value for key, value in valid.items() if key != missing})
+        read_answer(model, [valid])
+    lacking = read_answer(model, {key: value for key, value in valid.items() if key != field})
+    info = model.model_fields[field]
+    assert getattr(lacking, field) == (info.default_factory or (lambda: info.default))()
 
 
 def test_chunk_fields_follow_the_gateway() -> None:
@@ -886,7 +892,7 @@ def test_chunk_fields_follow_the_gateway() -> None:
 @pytest.fixture
 def fresh_warning_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[warnings.WarningMessage]]:
     """A process that has not warned yet; yields every warning recorded meanwhile."""
-    monkeypatch.setattr(_routing, "_warned", False)
+    monkeypatch.setattr(_routing, "_warned_models", set())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield caught
@@ -896,7 +902,7 @@ def routing_warnings(caught: list[warnings.WarningMessage]) -> list[warnings.War
     return [warning for warning in caught if issubclass(warning.category, AgentFMRoutingWarning)]
 
 
-def test_routing_warning_fires_once_across_calls_and_threads(
+def test_routing_warning_fires_once_per_model_string_across_calls_and_threads(
     fresh_warning_state: list[warnings.WarningMessage],
 ) -> None:
     gateway = Gateway(
@@ -924,8 +930,11 @@ def test_routing_warning_fires_once_across_calls_and_threads(
         for thread in threads:
             thread.join()
         client.openai.completions.create(model="mistral", prompt="hi")
-    assert len(routing_warnings(fresh_warning_state)) == 1
-    assert len(gateway.requests) == 42
+        client.openai.completions.create(model="mistral", prompt="hi")
+    warned = [str(warning.message) for warning in routing_warnings(fresh_warning_state)]
+    assert len(warned) == 3
+    assert ["llama3.2" in warned[0], "drafter" in warned[1], "mistral" in warned[2]] == [True] * 3
+    assert len(gateway.requests) == 43
 
 
 def test_routing_warning_is_thread_safe_when_the_first_calls_race(
@@ -955,7 +964,9 @@ async def test_async_routing_warning_points_at_the_caller(
     assert warning.filename == __file__
 
 
-@pytest.mark.parametrize("peer", [PEER, PEER_QM, PEER_CID, f"  {PEER}\n"])
+@pytest.mark.parametrize(
+    "peer", [PEER, PEER_QM, PEER_CID, f"  {PEER}\n", "12D3KooWfake", "QmTestDouble"]
+)
 def test_no_routing_warning_for_any_peer_id_form(
     peer: str, fresh_warning_state: list[warnings.WarningMessage]
 ) -> None:
@@ -963,7 +974,7 @@ def test_no_routing_warning_for_any_peer_id_form(
         for _ in range(3):
             client.openai.chat.completions.create(model=peer, messages=MESSAGES)
         assert routing_warnings(fresh_warning_state) == []
-        # The peer ids did not use up the one warning.
+        # A name is still warned about.
         client.openai.chat.completions.create(model="llama3.2", messages=MESSAGES)
     assert len(routing_warnings(fresh_warning_state)) == 1
 

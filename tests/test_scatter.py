@@ -414,7 +414,7 @@ def test_bad_arguments_raise_before_anything_is_sent(agentfm_mesh_factory: MeshF
         with pytest.raises(InvalidRequestError):
             tasks.scatter("one prompt, not a list", peer_ids=good)
         with pytest.raises(InvalidPeerIdError):
-            tasks.scatter(["p"], peer_ids=["worker-7"])
+            tasks.scatter(["p"], peer_ids=[""])
         with pytest.raises(InvalidRequestError):
             tasks.scatter(["p"], peer_ids=good, max_concurrency=0)
         with pytest.raises(InvalidRequestError):

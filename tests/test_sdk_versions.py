@@ -25,15 +25,10 @@ CHAT = [{"role": "user", "content": "hi"}]
 CHAT_CONTENT = "echo: user: hi\n\nassistant:\n\n"
 
 
-# What the SDK cannot do yet against an older release, and the work that fixes it (issue 11:
-# the lenient reader of branch `models`). Strict: once the fix lands the test passes, xfail
-# turns it into a failure, and the entry must be deleted.
-LENIENT_READER = "the SDK's reader still demands 1.3.0's fields (issue 11, branch models)"
-PENDING = {
-    ("test_workers_list_and_get", "1.1.0"): LENIENT_READER,
-    ("test_workers_list_and_get", "1.2.0"): LENIENT_READER,
-    ("test_openai_chat", "1.2.0"): LENIENT_READER,
-}
+# What the SDK cannot do yet against an older release, and the work that fixes it. Strict: once
+# the fix lands the test passes, xfail turns it into a failure, and the entry must be deleted.
+# (Empty since the lenient model layer of issue 11 reads 1.1.0's and 1.2.0's field sets.)
+PENDING: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(params=VERSIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -38,9 +39,9 @@ def client(gateway: Gateway) -> AgentFMClient:
     )
 
 
-@pytest.mark.parametrize("worker_id", ["llama3.2", "", "12D3KooWshort", " " + PEER])
-def test_only_peer_ids_are_dispatched_to(
-    client: AgentFMClient, gateway: Gateway, worker_id: str
+@pytest.mark.parametrize("worker_id", ["", None, 7])
+def test_an_empty_or_non_string_worker_id_is_refused_before_sending(
+    client: AgentFMClient, gateway: Gateway, worker_id: Any
 ) -> None:
     with pytest.raises(InvalidPeerIdError):
         client.tasks.run(worker_id=worker_id, prompt="hi")
@@ -49,6 +50,18 @@ def test_only_peer_ids_are_dispatched_to(
     with pytest.raises(InvalidPeerIdError):
         client.tasks.submit_async(worker_id=worker_id, prompt="hi")
     assert gateway.bodies == []
+
+
+@pytest.mark.parametrize("worker_id", ["llama3.2", "12D3KooWshort", "peer-1", " " + PEER])
+def test_any_non_empty_worker_id_is_sent_verbatim_for_the_gateway_to_judge(
+    client: AgentFMClient, gateway: Gateway, worker_id: str
+) -> None:
+    # The gateway compares worker ids as strings (gateway-protocol.md 2.1): a test double's
+    # short id, or an id of a future form, is the gateway's to accept or 404.
+    client.tasks.run(worker_id=worker_id, prompt="hi")
+    list(client.tasks.stream(worker_id=worker_id, prompt="hi"))
+    client.tasks.submit_async(worker_id=worker_id, prompt="hi")
+    assert [body["worker_id"] for body in gateway.bodies] == [worker_id] * 3
 
 
 def test_every_libp2p_peer_id_form_is_accepted(client: AgentFMClient, gateway: Gateway) -> None:

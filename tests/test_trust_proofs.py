@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
 
-import attrs
 import httpx
 import pytest
 
@@ -26,6 +26,14 @@ from agentfm import (
     verify_proof,
 )
 from agentfm.testing import MeshSimulator
+
+ModelT = TypeVar("ModelT", InclusionProof, TreeHead)
+
+
+def evolve(model: ModelT, **changes: Any) -> ModelT:
+    """A tampered copy, made through the models' public `model_copy`."""
+    return model.model_copy(update=changes)
+
 
 # --- An independent RFC 6962 reference ------------------------------------------------------------
 
@@ -104,22 +112,22 @@ def tampered_variants(proof: InclusionProof) -> dict[str, InclusionProof]:
     """
     head = proof.head
     variants = {
-        "root": attrs.evolve(proof, head=attrs.evolve(head, root_hash=flipped(head.root_hash))),
-        "leaf": attrs.evolve(proof, entry_hash=flipped(proof.entry_hash)),
-        "path+node": attrs.evolve(proof, audit_path=[*proof.audit_path, proof.entry_hash]),
+        "root": evolve(proof, head=evolve(head, root_hash=flipped(head.root_hash))),
+        "leaf": evolve(proof, entry_hash=flipped(proof.entry_hash)),
+        "path+node": evolve(proof, audit_path=[*proof.audit_path, proof.entry_hash]),
     }
     for delta in (-1, 1):
-        variants[f"position{delta:+d}"] = attrs.evolve(proof, position=proof.position + delta)
+        variants[f"position{delta:+d}"] = evolve(proof, position=proof.position + delta)
     for number, node in enumerate(proof.audit_path):
         nodes = list(proof.audit_path)
         nodes[number] = flipped(node)
-        variants[f"node{number}"] = attrs.evolve(proof, audit_path=nodes)
+        variants[f"node{number}"] = evolve(proof, audit_path=nodes)
     if proof.audit_path:
-        variants["path-node"] = attrs.evolve(proof, audit_path=proof.audit_path[:-1])
+        variants["path-node"] = evolve(proof, audit_path=proof.audit_path[:-1])
     if len(proof.audit_path) >= 2:
         swapped = list(proof.audit_path)
         swapped[0], swapped[1] = swapped[1], swapped[0]
-        variants["swapped"] = attrs.evolve(proof, audit_path=swapped)
+        variants["swapped"] = evolve(proof, audit_path=swapped)
     return variants
 
 
@@ -180,7 +188,7 @@ def test_the_entry_hash_is_not_hashed_again() -> None:
     ],
 )
 def test_malformed_proofs_are_refused_with_their_own_code(change: dict[str, object]) -> None:
-    proof = attrs.evolve(reference_proof([b"a", b"b", b"c"], 1), **change)
+    proof = evolve(reference_proof([b"a", b"b", b"c"], 1), **change)
     with pytest.raises(ProofVerificationError) as refused:
         verify_proof(proof)
     assert refused.value.code == "malformed_proof"
@@ -190,12 +198,12 @@ def test_a_tree_size_that_changes_the_paths_shape_is_refused() -> None:
     proof = reference_proof([b"a", b"b", b"c"], 2)  # the last leaf of an odd tree
     for size in (2, 4):
         with pytest.raises(ProofVerificationError):
-            verify_proof(attrs.evolve(proof, head=attrs.evolve(proof.head, tree_size=size)))
+            verify_proof(evolve(proof, head=evolve(proof.head, tree_size=size)))
 
 
 def test_an_empty_tree_proves_nothing() -> None:
     proof = reference_proof([b"a"], 0)
-    empty = attrs.evolve(proof, head=attrs.evolve(proof.head, tree_size=0))
+    empty = evolve(proof, head=evolve(proof.head, tree_size=0))
     with pytest.raises(ProofVerificationError):
         verify_proof(empty)
 
@@ -270,7 +278,7 @@ async def test_proofs_verify_with_the_async_client(agentfm_mesh: MeshSimulator) 
             assert proof.entry_hash == receipt.ledger_hash
         proof = await client.peers.proof(subject, first.ledger_hash)
     with pytest.raises(ProofVerificationError):
-        verify_proof(attrs.evolve(proof, position=proof.position + 1))
+        verify_proof(evolve(proof, position=proof.position + 1))
 
 
 def test_a_gateway_echoing_another_entry_cannot_pass_it_off() -> None:

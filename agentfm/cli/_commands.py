@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 from agentfm_gateway.api.health import get_health
-from agentfm_gateway.models import Health
+from agentfm_gateway.records import Health
 
 from agentfm._client import AgentFMClient
 from agentfm._errors import redact_url
-from agentfm._identifiers import new_task_id
+from agentfm._identifiers import checked_libp2p_peer_id, new_task_id
 from agentfm._task_output import FILES_INCOMING
 from agentfm._tasks import checked_artifact_timeout
 from agentfm.cli._output import Output, ProgressBar
@@ -29,7 +29,6 @@ from agentfm.exceptions import InvalidRequestError
 from agentfm.models import (
     LogEntry,
     MeshEvent,
-    PeerID,
     ScatterResult,
     WorkerOnlineEvent,
     WorkerProfile,
@@ -140,7 +139,7 @@ class _Answer:
 def chat(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
     # `--peer` is a peer id, checked here: the route would also take a name (5.10), but a name
     # is not a verifiable identity and the flag says peer.
-    peer = PeerID(args.peer)
+    peer = checked_libp2p_peer_id(args.peer)
     messages = [{"role": "user", "content": args.prompt}]
     answer = _Answer(out)
     try:
@@ -166,7 +165,9 @@ def _stream_task(
     files_incoming = False
     answer = _Answer(out)
     try:
-        for chunk in client.tasks.stream(worker_id=args.peer, prompt=args.prompt, task_id=task_id):
+        for chunk in client.tasks.stream(
+            worker_id=checked_libp2p_peer_id(args.peer), prompt=args.prompt, task_id=task_id
+        ):
             if chunk.kind == "text":
                 answer.write(chunk.text)
             elif chunk.marker == FILES_INCOMING:
@@ -196,7 +197,9 @@ def stream(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
 
 def submit(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
     ack = client.tasks.submit_async(
-        worker_id=args.peer, prompt=args.prompt, webhook_url=args.webhook_url
+        worker_id=checked_libp2p_peer_id(args.peer),
+        prompt=args.prompt,
+        webhook_url=args.webhook_url,
     )
     if out.json:
         out.json_document({"task_id": ack.task_id, "status": ack.status, "message": ack.message})

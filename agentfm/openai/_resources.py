@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
 
 import httpx
 from agentfm_gateway.api.openai import create_chat_completion, create_completion, list_models
-from agentfm_gateway.models import ChatCompletionRequest, CompletionRequest, ModelList
+from agentfm_gateway.models import ChatCompletionRequest, CompletionRequest
 from agentfm_gateway.models import ChatMessage as GatewayChatMessage
 
 from agentfm._base import check_request_body
@@ -23,6 +23,7 @@ from agentfm._bounds import MAX_COMPLETION_BYTES, CallBounds
 from agentfm._json import loads_gateway_json
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
 from agentfm.exceptions import GatewayProtocolError, InvalidRequestError
+from agentfm.models import read_answer
 from agentfm.openai._routing import warn_unless_peer_id
 from agentfm.openai._streams import AsyncStream, ChunkDecoder, Stream, check_event_stream
 from agentfm.openai.models import (
@@ -84,7 +85,8 @@ def _checked_stream(stream: object) -> bool:
 
 def _wire_message(message: object, index: int) -> GatewayChatMessage:
     if isinstance(message, ChatMessage):
-        fields: dict[str, Any] = {"role": message.role, "content": message.content}
+        fields: dict[str, Any] = {**message.model_extra, "role": message.role}
+        fields["content"] = message.content
     elif isinstance(message, Mapping):
         fields = dict(message)
     else:
@@ -184,18 +186,18 @@ def _json_of(body: bytes) -> Any:
 
 
 def chat_completion_from(body: bytes) -> ChatCompletion:
-    return ChatCompletion.from_dict(_json_of(body))
+    return read_answer(ChatCompletion, _json_of(body))
 
 
 def text_completion_from(body: bytes) -> TextCompletion:
-    return TextCompletion.from_dict(_json_of(body))
+    return read_answer(TextCompletion, _json_of(body))
 
 
 def _chat_piece(chunk: ChatCompletionChunk) -> tuple[str, str | None]:
     if not chunk.choices:
         return "", None
     choice = chunk.choices[0]
-    return choice.delta.content, choice.finish_reason
+    return choice.delta.content or "", choice.finish_reason
 
 
 def _text_piece(chunk: TextCompletionChunk) -> tuple[str, str | None]:
@@ -206,16 +208,11 @@ def _text_piece(chunk: TextCompletionChunk) -> tuple[str, str | None]:
 
 
 def chat_chunks() -> ChunkDecoder[ChatCompletionChunk]:
-    return ChunkDecoder(ChatCompletionChunk.from_dict, _chat_piece)
+    return ChunkDecoder(lambda data: read_answer(ChatCompletionChunk, data), _chat_piece)
 
 
 def text_chunks() -> ChunkDecoder[TextCompletionChunk]:
-    return ChunkDecoder(TextCompletionChunk.from_dict, _text_piece)
-
-
-def models_list_from(listing: ModelList) -> ModelsList:
-    # The generated parser checks keys but not types; the public model checks both.
-    return ModelsList.from_dict(listing.to_dict())
+    return ChunkDecoder(lambda data: read_answer(TextCompletionChunk, data), _text_piece)
 
 
 # --- sending (the only I/O; sync and async twins) -----------------------------------------------
@@ -293,8 +290,7 @@ class Models:
 
     def list(self) -> ModelsList:
         """One entry per online worker (not trust-filtered); `entry.id` is its peer id."""
-        listing = self._client._call(list_models.sync_detailed, ModelList)
-        return models_list_from(listing)
+        return self._client._call(list_models.sync_detailed, ModelsList)
 
 
 class AsyncModels:
@@ -305,8 +301,7 @@ class AsyncModels:
 
     async def list(self) -> ModelsList:
         """One entry per online worker (not trust-filtered); `entry.id` is its peer id."""
-        listing = await self._client._call(list_models.asyncio_detailed, ModelList)
-        return models_list_from(listing)
+        return await self._client._call(list_models.asyncio_detailed, ModelsList)
 
 
 # --- client.openai.chat.completions -------------------------------------------------------------

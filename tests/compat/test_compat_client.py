@@ -224,11 +224,6 @@ def test_a_line_without_newline_is_not_held_without_bound() -> None:
     assert sentinel_filter.finalize() == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="short fake peer ids are accepted by the model layer of issue 11 (models branch); "
-    "when it is merged this passes: remove the marker",
-)
 @respx.mock(base_url=GW)
 def test_short_fake_peer_ids_of_0_3_0_test_suites(respx_mock: respx.MockRouter) -> None:
     respx_mock.post("/api/execute").respond(200, text=task_body("hi"))

@@ -35,25 +35,6 @@ _FOREIGN_PACKAGES = {"builtins", "abc", "enum", "typing", "pydantic"}
 # Names of 0.3.0 left out on purpose, with the reason (README, "Migrating from 0.3.0").
 DELIBERATE_EXCEPTIONS: dict[str, str] = {}
 
-# The model layer (pydantic-style model API, WorkersResponse, the openai.models choice classes,
-# coerce_messages) is built on another branch of issue 11. These names are expected to be
-# missing until it is merged; remove them from here as they arrive.
-_PENDING_MODEL_CLASSES = (
-    "agentfm.models.WorkersResponse",
-    "agentfm.openai.models.ChatChoice",
-    "agentfm.openai.models.ChatChoiceDelta",
-    "agentfm.openai.models.ChatChunkChoice",
-    "agentfm.openai.models.CompletionChoice",
-    "agentfm.openai.models.coerce_messages",
-    "agentfm.WebhookPayload.",
-    "agentfm.webhook.WebhookPayload.",
-)
-
-
-def pending_model_layer(item: str) -> bool:
-    attribute = item.rpartition(".")[2]
-    return attribute in MODEL_API or item.startswith(_PENDING_MODEL_CLASSES)
-
 
 def _parameters(prefix: str, function: Any, items: set[str]) -> None:
     try:
@@ -111,11 +92,7 @@ def public_surface() -> set[str]:
 def test_every_0_3_0_name_is_here() -> None:
     surface_030 = set(json.loads(SURFACE_030.read_text()))
     missing = surface_030 - public_surface()
-    unexplained = sorted(
-        item
-        for item in missing
-        if item not in DELIBERATE_EXCEPTIONS and not pending_model_layer(item)
-    )
+    unexplained = sorted(item for item in missing if item not in DELIBERATE_EXCEPTIONS)
     assert unexplained == [], f"{len(unexplained)} names of 0.3.0 are missing: {unexplained}"
 
 

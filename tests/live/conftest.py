@@ -37,25 +37,11 @@ def pytest_report_header(config: pytest.Config) -> str:
     return banner(live_gateway())
 
 
-# Checks the SDK itself cannot pass yet against an older release, with the work that fixes them
-# (issue 11). Strict: once the fix lands the check passes, which fails the run until the entry
-# is deleted here. Keyed by (check, generation).
-_LENIENT_READER = "SDK gap: the reader demands 1.3.0's worker fields (issue 11, lenient reader)"
-_OLD = ("1.1.0", "1.2.0")
-KNOWN_SDK_GAPS: dict[tuple[str, str], str] = {
-    **{
-        (check, old): _LENIENT_READER
-        for old in _OLD
-        for check in (
-            "test_the_convention_workers_are_listed",
-            "test_worker_filters",
-            "test_workers_get_by_peer_id",
-            "test_workers_get_of_an_unknown_peer_is_worker_not_found",
-        )
-    },
-    ("test_chat_streamed", "1.2.0"): _LENIENT_READER,
-    ("test_models_list_has_the_convention_workers", "1.2.0"): _LENIENT_READER,
-}
+# Checks the SDK itself cannot pass yet against an older release, with the work that fixes them.
+# Strict: once the fix lands the check passes, which fails the run until the entry is deleted
+# here. Keyed by (check, generation). (Empty since the lenient model layer of issue 11 reads
+# 1.1.0's and 1.2.0's field sets.)
+KNOWN_SDK_GAPS: dict[tuple[str, str], str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

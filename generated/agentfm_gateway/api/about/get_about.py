@@ -7,7 +7,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.about import About
 from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
@@ -24,10 +23,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> About | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 200:
-        response_200 = About.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 401:
@@ -52,7 +50,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[About | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -69,7 +67,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[About | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """About this gateway
 
      Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
@@ -79,7 +77,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[About | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs()
@@ -94,7 +92,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> About | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """About this gateway
 
      Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
@@ -104,7 +102,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        About | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -115,7 +113,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[About | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """About this gateway
 
      Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
@@ -125,7 +123,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[About | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs()
@@ -138,7 +136,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> About | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """About this gateway
 
      Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
@@ -148,7 +146,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        About | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return (

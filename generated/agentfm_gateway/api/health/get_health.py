@@ -7,7 +7,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.health import Health
 from ...types import Response
 
 
@@ -23,10 +22,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Health | str | None:
+) -> Any | str | None:
     if response.status_code == 200:
-        response_200 = Health.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 405:
@@ -41,7 +39,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Health | str]:
+) -> Response[Any | str]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -58,7 +56,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Health | str]:
+) -> Response[Any | str]:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -70,7 +68,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Health | str]
+        Response[Any | str]
     """
 
     kwargs = _get_kwargs()
@@ -85,7 +83,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Health | str | None:
+) -> Any | str | None:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -97,7 +95,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Health | str
+        Any | str
     """
 
     return sync_detailed(
@@ -108,7 +106,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Health | str]:
+) -> Response[Any | str]:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -120,7 +118,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Health | str]
+        Response[Any | str]
     """
 
     kwargs = _get_kwargs()
@@ -133,7 +131,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Health | str | None:
+) -> Any | str | None:
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
@@ -145,7 +143,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Health | str
+        Any | str
     """
 
     return (

@@ -9,7 +9,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.chat_completion import ChatCompletion
 from ...models.chat_completion_request import ChatCompletionRequest
 from ...models.error_envelope import ErrorEnvelope
 from ...types import UNSET, Response, Unset
@@ -36,13 +35,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ChatCompletion | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 200:
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             # Asked for with `stream: true`: read it with sync_stream / asyncio_stream.
             return None
-        response_200 = ChatCompletion.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -97,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ChatCompletion | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -115,7 +113,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ChatCompletionRequest,
-) -> Response[ChatCompletion | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Chat completion routed to one worker
 
      OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
@@ -147,7 +145,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ChatCompletion | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -165,7 +163,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ChatCompletionRequest,
-) -> ChatCompletion | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Chat completion routed to one worker
 
      OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
@@ -197,7 +195,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ChatCompletion | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -210,7 +208,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ChatCompletionRequest,
-) -> Response[ChatCompletion | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Chat completion routed to one worker
 
      OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
@@ -242,7 +240,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ChatCompletion | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -258,7 +256,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ChatCompletionRequest,
-) -> ChatCompletion | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Chat completion routed to one worker
 
      OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
@@ -290,7 +288,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ChatCompletion | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return (

@@ -11,7 +11,6 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.completion_request import CompletionRequest
 from ...models.error_envelope import ErrorEnvelope
-from ...models.text_completion import TextCompletion
 from ...types import UNSET, Response, Unset
 
 
@@ -36,13 +35,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | TextCompletion | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 200:
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             # Asked for with `stream: true`: read it with sync_stream / asyncio_stream.
             return None
-        response_200 = TextCompletion.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -97,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | TextCompletion | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -115,7 +113,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CompletionRequest,
-) -> Response[ErrorEnvelope | TextCompletion | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Text completion routed to one worker
 
      OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
@@ -133,7 +131,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | TextCompletion | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -151,7 +149,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CompletionRequest,
-) -> ErrorEnvelope | TextCompletion | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Text completion routed to one worker
 
      OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
@@ -169,7 +167,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | TextCompletion | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -182,7 +180,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CompletionRequest,
-) -> Response[ErrorEnvelope | TextCompletion | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Text completion routed to one worker
 
      OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
@@ -200,7 +198,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | TextCompletion | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -216,7 +214,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CompletionRequest,
-) -> ErrorEnvelope | TextCompletion | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Text completion routed to one worker
 
      OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
@@ -234,7 +232,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | TextCompletion | str
+        Any | ErrorEnvelope | str
     """
 
     return (

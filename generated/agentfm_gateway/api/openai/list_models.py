@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.model_list import ModelList
 from ...types import Response
 
 
@@ -24,10 +23,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | ModelList | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = ModelList.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 401:
@@ -53,7 +51,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | ModelList]:
+) -> Response[Any | ErrorEnvelope]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -70,7 +68,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorEnvelope | ModelList]:
+) -> Response[Any | ErrorEnvelope]:
     """List models (one per online worker)
 
      OpenAI-style model list with one entry per **online** worker, in unspecified order
@@ -83,7 +81,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | ModelList]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs()
@@ -98,7 +96,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorEnvelope | ModelList | None:
+) -> Any | ErrorEnvelope | None:
     """List models (one per online worker)
 
      OpenAI-style model list with one entry per **online** worker, in unspecified order
@@ -111,7 +109,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | ModelList
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -122,7 +120,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorEnvelope | ModelList]:
+) -> Response[Any | ErrorEnvelope]:
     """List models (one per online worker)
 
      OpenAI-style model list with one entry per **online** worker, in unspecified order
@@ -135,7 +133,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | ModelList]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs()
@@ -148,7 +146,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorEnvelope | ModelList | None:
+) -> Any | ErrorEnvelope | None:
     """List models (one per online worker)
 
      OpenAI-style model list with one entry per **online** worker, in unspecified order
@@ -161,7 +159,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | ModelList
+        Any | ErrorEnvelope
     """
 
     return (

@@ -8,7 +8,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.comment_body import CommentBody
 from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
@@ -31,10 +30,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CommentBody | ErrorEnvelope | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = CommentBody.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -80,7 +78,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CommentBody | ErrorEnvelope]:
+) -> Response[Any | ErrorEnvelope]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -99,7 +97,7 @@ def sync_detailed(
     cid: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CommentBody | ErrorEnvelope]:
+) -> Response[Any | ErrorEnvelope]:
     """Comment text by CID, as JSON
 
      Same lookup as `/v1/peers/{id}/comments/{cid}` (the `.json` suffix is stripped before the
@@ -115,7 +113,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CommentBody | ErrorEnvelope]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -135,7 +133,7 @@ def sync(
     cid: str,
     *,
     client: AuthenticatedClient | Client,
-) -> CommentBody | ErrorEnvelope | None:
+) -> Any | ErrorEnvelope | None:
     """Comment text by CID, as JSON
 
      Same lookup as `/v1/peers/{id}/comments/{cid}` (the `.json` suffix is stripped before the
@@ -151,7 +149,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CommentBody | ErrorEnvelope
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -166,7 +164,7 @@ async def asyncio_detailed(
     cid: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CommentBody | ErrorEnvelope]:
+) -> Response[Any | ErrorEnvelope]:
     """Comment text by CID, as JSON
 
      Same lookup as `/v1/peers/{id}/comments/{cid}` (the `.json` suffix is stripped before the
@@ -182,7 +180,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CommentBody | ErrorEnvelope]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +198,7 @@ async def asyncio(
     cid: str,
     *,
     client: AuthenticatedClient | Client,
-) -> CommentBody | ErrorEnvelope | None:
+) -> Any | ErrorEnvelope | None:
     """Comment text by CID, as JSON
 
      Same lookup as `/v1/peers/{id}/comments/{cid}` (the `.json` suffix is stripped before the
@@ -216,7 +214,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CommentBody | ErrorEnvelope
+        Any | ErrorEnvelope
     """
 
     return (

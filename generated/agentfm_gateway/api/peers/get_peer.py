@@ -9,7 +9,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.peer_summary import PeerSummary
 from ...types import Response
 
 
@@ -29,10 +28,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | PeerSummary | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = PeerSummary.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -78,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | PeerSummary]:
+) -> Response[Any | ErrorEnvelope]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -96,7 +94,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorEnvelope | PeerSummary]:
+) -> Response[Any | ErrorEnvelope]:
     """Peer summary card
 
      What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
@@ -112,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerSummary]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +128,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorEnvelope | PeerSummary | None:
+) -> Any | ErrorEnvelope | None:
     """Peer summary card
 
      What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
@@ -146,7 +144,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerSummary
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -159,7 +157,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorEnvelope | PeerSummary]:
+) -> Response[Any | ErrorEnvelope]:
     """Peer summary card
 
      What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
@@ -175,7 +173,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerSummary]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -191,7 +189,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorEnvelope | PeerSummary | None:
+) -> Any | ErrorEnvelope | None:
     """Peer summary card
 
      What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
@@ -207,7 +205,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerSummary
+        Any | ErrorEnvelope
     """
 
     return (

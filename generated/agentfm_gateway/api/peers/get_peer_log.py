@@ -9,7 +9,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.peer_log import PeerLog
 from ...types import UNSET, Response, Unset
 
 
@@ -41,10 +40,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | PeerLog | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = PeerLog.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -85,7 +83,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | PeerLog]:
+) -> Response[Any | ErrorEnvelope]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -105,7 +103,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Response[ErrorEnvelope | PeerLog]:
+) -> Response[Any | ErrorEnvelope]:
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
@@ -122,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerLog]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +142,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> ErrorEnvelope | PeerLog | None:
+) -> Any | ErrorEnvelope | None:
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
@@ -161,7 +159,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerLog
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -178,7 +176,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Response[ErrorEnvelope | PeerLog]:
+) -> Response[Any | ErrorEnvelope]:
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
@@ -195,7 +193,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerLog]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -215,7 +213,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> ErrorEnvelope | PeerLog | None:
+) -> Any | ErrorEnvelope | None:
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
@@ -232,7 +230,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerLog
+        Any | ErrorEnvelope
     """
 
     return (

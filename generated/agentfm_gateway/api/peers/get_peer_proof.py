@@ -9,7 +9,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.inclusion_proof import InclusionProof
 from ...types import UNSET, Response
 
 
@@ -38,10 +37,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | InclusionProof | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = InclusionProof.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -87,7 +85,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | InclusionProof]:
+) -> Response[Any | ErrorEnvelope]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -106,7 +104,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     entry: str,
-) -> Response[ErrorEnvelope | InclusionProof]:
+) -> Response[Any | ErrorEnvelope]:
     """Merkle inclusion proof of an own-log entry
 
      RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
@@ -126,7 +124,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | InclusionProof]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -146,7 +144,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     entry: str,
-) -> ErrorEnvelope | InclusionProof | None:
+) -> Any | ErrorEnvelope | None:
     """Merkle inclusion proof of an own-log entry
 
      RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
@@ -166,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | InclusionProof
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -181,7 +179,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     entry: str,
-) -> Response[ErrorEnvelope | InclusionProof]:
+) -> Response[Any | ErrorEnvelope]:
     """Merkle inclusion proof of an own-log entry
 
      RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
@@ -201,7 +199,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | InclusionProof]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -219,7 +217,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     entry: str,
-) -> ErrorEnvelope | InclusionProof | None:
+) -> Any | ErrorEnvelope | None:
     """Merkle inclusion proof of an own-log entry
 
      RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
@@ -239,7 +237,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | InclusionProof
+        Any | ErrorEnvelope
     """
 
     return (

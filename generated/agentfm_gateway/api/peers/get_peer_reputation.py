@@ -9,7 +9,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.peer_reputation import PeerReputation
 from ...types import Response
 
 
@@ -29,10 +28,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | PeerReputation | None:
+) -> Any | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = PeerReputation.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 400:
@@ -73,7 +71,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | PeerReputation]:
+) -> Response[Any | ErrorEnvelope]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -91,7 +89,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorEnvelope | PeerReputation]:
+) -> Response[Any | ErrorEnvelope]:
     """Peer reputation scores
 
      The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
@@ -105,7 +103,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerReputation]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -123,7 +121,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorEnvelope | PeerReputation | None:
+) -> Any | ErrorEnvelope | None:
     """Peer reputation scores
 
      The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
@@ -137,7 +135,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerReputation
+        Any | ErrorEnvelope
     """
 
     return sync_detailed(
@@ -150,7 +148,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorEnvelope | PeerReputation]:
+) -> Response[Any | ErrorEnvelope]:
     """Peer reputation scores
 
      The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
@@ -164,7 +162,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | PeerReputation]
+        Response[Any | ErrorEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -180,7 +178,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorEnvelope | PeerReputation | None:
+) -> Any | ErrorEnvelope | None:
     """Peer reputation scores
 
      The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
@@ -194,7 +192,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | PeerReputation
+        Any | ErrorEnvelope
     """
 
     return (

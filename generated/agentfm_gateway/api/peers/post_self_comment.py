@@ -8,7 +8,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.comment_receipt import CommentReceipt
 from ...models.error_envelope import ErrorEnvelope
 from ...models.self_comment_request import SelfCommentRequest
 from ...types import Response
@@ -38,10 +37,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CommentReceipt | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 201:
-        response_201 = CommentReceipt.from_dict(response.json())
-
+        response_201 = response.json()
         return response_201
 
     if response.status_code == 400:
@@ -86,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CommentReceipt | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -105,7 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SelfCommentRequest,
-) -> Response[CommentReceipt | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Append a comment about a peer, signed by this gateway
 
      The gateway signs and appends a Comment about peer `id` with its own key and the server
@@ -122,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CommentReceipt | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -142,7 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SelfCommentRequest,
-) -> CommentReceipt | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Append a comment about a peer, signed by this gateway
 
      The gateway signs and appends a Comment about peer `id` with its own key and the server
@@ -159,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CommentReceipt | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -174,7 +172,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SelfCommentRequest,
-) -> Response[CommentReceipt | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Append a comment about a peer, signed by this gateway
 
      The gateway signs and appends a Comment about peer `id` with its own key and the server
@@ -191,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CommentReceipt | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -209,7 +207,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SelfCommentRequest,
-) -> CommentReceipt | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Append a comment about a peer, signed by this gateway
 
      The gateway signs and appends a Comment about peer `id` with its own key and the server
@@ -226,7 +224,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CommentReceipt | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return (

@@ -8,7 +8,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.comment_receipt import CommentReceipt
 from ...models.error_envelope import ErrorEnvelope
 from ...models.signed_comment_request import SignedCommentRequest
 from ...types import Response
@@ -38,10 +37,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CommentReceipt | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 201:
-        response_201 = CommentReceipt.from_dict(response.json())
-
+        response_201 = response.json()
         return response_201
 
     if response.status_code == 400:
@@ -91,7 +89,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CommentReceipt | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -110,7 +108,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SignedCommentRequest,
-) -> Response[CommentReceipt | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Append a caller-signed comment about a peer
 
      Appends a Comment about peer `id` that the caller signed with **this gateway's own
@@ -137,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CommentReceipt | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -157,7 +155,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SignedCommentRequest,
-) -> CommentReceipt | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Append a caller-signed comment about a peer
 
      Appends a Comment about peer `id` that the caller signed with **this gateway's own
@@ -184,7 +182,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CommentReceipt | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -199,7 +197,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SignedCommentRequest,
-) -> Response[CommentReceipt | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Append a caller-signed comment about a peer
 
      Appends a Comment about peer `id` that the caller signed with **this gateway's own
@@ -226,7 +224,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CommentReceipt | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -244,7 +242,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SignedCommentRequest,
-) -> CommentReceipt | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Append a caller-signed comment about a peer
 
      Appends a Comment about peer `id` that the caller signed with **this gateway's own
@@ -271,7 +269,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CommentReceipt | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return (

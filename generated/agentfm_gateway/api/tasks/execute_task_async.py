@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.async_execute_request import AsyncExecuteRequest
-from ...models.async_task_ack import AsyncTaskAck
 from ...models.error_envelope import ErrorEnvelope
 from ...types import Response
 
@@ -34,10 +33,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 202:
-        response_202 = AsyncTaskAck.from_dict(response.json())
-
+        response_202 = response.json()
         return response_202
 
     if response.status_code == 400:
@@ -79,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -97,7 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
@@ -118,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AsyncTaskAck | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -136,7 +134,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
@@ -157,7 +155,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AsyncTaskAck | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -170,7 +168,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> Response[AsyncTaskAck | ErrorEnvelope | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
@@ -191,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AsyncTaskAck | ErrorEnvelope | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -207,7 +205,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AsyncExecuteRequest,
-) -> AsyncTaskAck | ErrorEnvelope | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
      Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
@@ -228,7 +226,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AsyncTaskAck | ErrorEnvelope | str
+        Any | ErrorEnvelope | str
     """
 
     return (

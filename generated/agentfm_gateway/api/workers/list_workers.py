@@ -8,7 +8,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.worker_list import WorkerList
 from ...types import UNSET, Response, Unset
 
 
@@ -34,10 +33,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | WorkerList | str | None:
+) -> Any | ErrorEnvelope | str | None:
     if response.status_code == 200:
-        response_200 = WorkerList.from_dict(response.json())
-
+        response_200 = response.json()
         return response_200
 
     if response.status_code == 401:
@@ -62,7 +60,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | WorkerList | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     try:
         parsed = _parse_response(client=client, response=response)
     except RecursionError:
@@ -80,7 +78,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_offline: bool | Unset = False,
-) -> Response[ErrorEnvelope | WorkerList | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """List workers
 
      The live worker table (§5.3). Online workers come first, most recent telemetry first;
@@ -98,7 +96,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | WorkerList | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -116,7 +114,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     include_offline: bool | Unset = False,
-) -> ErrorEnvelope | WorkerList | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """List workers
 
      The live worker table (§5.3). Online workers come first, most recent telemetry first;
@@ -134,7 +132,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | WorkerList | str
+        Any | ErrorEnvelope | str
     """
 
     return sync_detailed(
@@ -147,7 +145,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_offline: bool | Unset = False,
-) -> Response[ErrorEnvelope | WorkerList | str]:
+) -> Response[Any | ErrorEnvelope | str]:
     """List workers
 
      The live worker table (§5.3). Online workers come first, most recent telemetry first;
@@ -165,7 +163,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | WorkerList | str]
+        Response[Any | ErrorEnvelope | str]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +179,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     include_offline: bool | Unset = False,
-) -> ErrorEnvelope | WorkerList | str | None:
+) -> Any | ErrorEnvelope | str | None:
     """List workers
 
      The live worker table (§5.3). Online workers come first, most recent telemetry first;
@@ -199,7 +197,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | WorkerList | str
+        Any | ErrorEnvelope | str
     """
 
     return (
