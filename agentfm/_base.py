@@ -49,7 +49,8 @@ def expect_parsed(response: Response[Any], expected: type[ParsedT]) -> ParsedT:
     """The parsed body of a successful answer, or the error the answer means.
 
     A model of `agentfm.models` / `agentfm.openai.models` is read from the body of any 2xx
-    answer, leniently (gateway-versions.md §15); other types are the generated parser's result.
+    answer, leniently (docs/reference/gateway-versions.md §15); other types are the generated
+    parser's result.
     """
     status = int(response.status_code)
     if not 200 <= status < 300:
@@ -77,12 +78,14 @@ def expect_parsed(response: Response[Any], expected: type[ParsedT]) -> ParsedT:
     return response.parsed
 
 
-# Sections 5.4, 5.10: the gateway reads at most 1 MiB of a request body and fails to parse the rest.
+# docs/reference/gateway-protocol.md §5.4, §5.10: the gateway reads at most 1 MiB of a request body
+# and fails to parse the rest.
 MAX_REQUEST_BYTES = 1 << 20
 
 
 def given(value: ValueT | Unset) -> ValueT | None:
-    """A field the gateway may omit (it omits empty strings, section 5): None when absent."""
+    """A field the gateway may omit (it omits empty strings, docs/reference/gateway-protocol.md §5):
+    None when absent."""
     return None if isinstance(value, Unset) or value == "" else value
 
 

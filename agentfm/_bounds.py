@@ -3,8 +3,8 @@
 Every limit the SDK puts on an answer lives here, free of I/O; `agentfm._transport` applies them
 to every request (sync and async alike), so a port to another HTTP library moves one module.
 
-The gateway's own answers are small (gateway-protocol.md section 9), so the caps are generous
-multiples of the largest answer it can send, not of the typical one:
+The gateway's own answers are small (docs/reference/gateway-protocol.md §9), so the caps are
+generous multiples of the largest answer it can send, not of the typical one:
 
 * `MAX_ANSWER_BYTES` (32 MiB): any JSON or text answer of a non-streamed call. The largest is
   `/api/workers` on a big mesh: an entry is about 0.6 KiB and at most ~4 KiB (a 3000-character
@@ -12,7 +12,8 @@ multiples of the largest answer it can send, not of the typical one:
   `/v1/models`, a peer log (at most 500 entries), a proof or a comment (at most 10240 bytes of
   text) are far below it.
 * `MAX_COMPLETION_BYTES` (100 MiB): a non-streamed OpenAI completion. The gateway keeps at most
-  16 MiB of a task's text (section 5.10), and JSON escaping can grow text up to 6x.
+  16 MiB of a task's text (docs/reference/gateway-protocol.md §5.10), and JSON escaping can grow
+  text up to 6x.
 * `MAX_ERROR_BODY_BYTES` (64 KiB): the body of a refusal. Only its first 500 characters are ever
   shown; the rest is dropped, not refused, so the refusal's own meaning is kept.
 * Streams (task output, events, streamed completions) have no total cap here: their decoders
@@ -158,7 +159,8 @@ def scrub_secret(data: bytes, secret: str | None) -> bytes:
     if not secret:
         return data
     spellings = {secret, secret.replace("/", "\\/")}
-    # Go's JSON encoder escapes <, > and & (section 3); a token may contain them.
+    # Go's JSON encoder escapes <, > and & (docs/reference/gateway-protocol.md §3); a token may
+    # contain them.
     spellings.add(secret.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
     for spelling in sorted(spellings, key=len, reverse=True):
         data = data.replace(spelling.encode("utf-8", "replace"), b"[redacted]")

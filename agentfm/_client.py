@@ -70,7 +70,8 @@ def _artifact_manager(options: ClientOptions) -> ArtifactManager | None:
 
 
 ParsedT = TypeVar("ParsedT")
-# A 1.1.0 gateway has no /health; its cheapest read is the worker list (gateway-versions.md 14).
+# A 1.1.0 gateway has no /health; its cheapest read is the worker list
+# (docs/reference/gateway-versions.md §14).
 WORKERS_PATH = "/api/workers"
 PathSetting = str | os.PathLike[str] | None
 
@@ -196,8 +197,8 @@ class AgentFMClient(ClientBase):
 
     def ping(self) -> bool:
         """True when the gateway answers its health check (`/health`; on a 1.1.0 gateway, which
-        has none, `/api/workers`: gateway-versions.md section 15). Never raises; each request
-        is bounded by the client's timeout."""
+        has none, `/api/workers`: docs/reference/gateway-versions.md §15). Never raises; each
+        request is bounded by the client's timeout."""
         try:
             health = self._call(get_health.sync_detailed, Health)
         except GatewayProtocolError as error:

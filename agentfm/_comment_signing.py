@@ -1,9 +1,9 @@
 """Caller-signed comments: the exact bytes the gateway verifies, and the Boss key that signs them.
 
-`POST /v1/peers/{subject}/comments` (gateway-protocol.md 5.12.5) accepts a comment only when its
-rater is the gateway itself and the signature verifies under the gateway's own Ed25519 key, so
-only someone holding the Boss's identity key file can use it. The signed message is SHA-256 of a
-deterministic protobuf `Comment` without `prev_hash` and `signature`:
+`POST /v1/peers/{subject}/comments` (docs/reference/gateway-protocol.md §5.12.5) accepts a comment
+only when its rater is the gateway itself and the signature verifies under the gateway's own Ed25519
+key, so only someone holding the Boss's identity key file can use it. The signed message is SHA-256
+of a deterministic protobuf `Comment` without `prev_hash` and `signature`:
 
     0A <len> <rater id bytes>   12 <len> <subject id bytes>   1A 22 <34-byte CID>
     [22 <len> <language>]       [2A 20 <attached rating hash>]  30 <varint timestamp>
@@ -48,7 +48,8 @@ def comment_signing_bytes(
     timestamp_unix_ns: int,
     attached_rating_hash: bytes | None = None,
 ) -> bytes:
-    """The unsigned `Comment` a caller signs for `POST /v1/peers/{subject}/comments` (5.12.5).
+    """The unsigned `Comment` a caller signs for `POST /v1/peers/{subject}/comments`
+    (docs/reference/gateway-protocol.md §5.12.5).
 
     Peer ids go in as their raw multihash bytes; the text as its CID `12 20 || SHA-256(text)`.
     """
@@ -65,7 +66,9 @@ def comment_signing_bytes(
         language,
         attached_rating_hash or b"",
         timestamp_unix_ns,
-        prev_hash=b"",  # a caller signs the entry before the ledger chains it (5.12.5)
+        # a caller signs the entry before the ledger chains it
+        # (docs/reference/gateway-protocol.md §5.12.5)
+        prev_hash=b"",
     )
 
 
@@ -142,7 +145,8 @@ class BossSigningKey:
     def sign_comment(
         self, subject_peer_id: str, *, text: str, language: str, timestamp_unix_ns: int
     ) -> bytes:
-        """The 64-byte signature: plain Ed25519 over SHA-256 of the comment's bytes (5.12.5)."""
+        """The 64-byte signature: plain Ed25519 over SHA-256 of the comment's bytes
+        (docs/reference/gateway-protocol.md §5.12.5)."""
         unsigned = comment_signing_bytes(
             rater_peer_id=self._peer_id,
             subject_peer_id=subject_peer_id,

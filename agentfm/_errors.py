@@ -1,10 +1,11 @@
 """Turn a gateway refusal or a transport failure into the most specific `AgentFMError`.
 
-The gateway answers errors in two formats (gateway-protocol.md section 3): the JSON envelope
+The gateway answers errors in two formats (docs/reference/gateway-protocol.md §3): the JSON envelope
 `{"error": {"message", "type", "code"}}` on auth failures, the OpenAI routes, the async 503 and the
 `/v1/peers/*` family; and Go's plain-text `http.Error` on the `/api/*` routes and a few others.
-Envelopes are mapped by `code` (section 3.3), plain text by status and message (sections 5.4-5.8).
-Pure functions: the clients hand in what they received.
+Envelopes are mapped by `code` (docs/reference/gateway-protocol.md §3.3), plain text by status and
+message (docs/reference/gateway-protocol.md §5.4-§5.8). Pure functions: the clients hand in what
+they received.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ __all__ = [
     "task_stream_error",
 ]
 
-# Section 3.3: every envelope code the gateway sends, to the class that means it.
+# docs/reference/gateway-protocol.md §3.3: every envelope code the gateway sends, to the class that
+# means it.
 _ENVELOPE_CODES: dict[str, type[AgentFMError]] = {
     "unauthorized": AuthenticationError,
     "invalid_api_key": AuthenticationError,

@@ -1,9 +1,9 @@
 """`client.events`: the gateway's live mesh events (`/v1/events`), typed, reconnecting on drops.
 
-The stream never ends by itself (gateway-protocol.md 5.8): `:ready` first, a `:heartbeat` comment
-every 15 s, and `worker_online` / `worker_offline` events. The SDK yields the events as
-`WorkerOnlineEvent` / `WorkerOfflineEvent`, skips comments, and reconnects with backoff and
-jitter when the connection drops, the gateway goes silent for longer than the read timeout, or
+The stream never ends by itself (docs/reference/gateway-protocol.md §5.8): `:ready` first, a
+`:heartbeat` comment every 15 s, and `worker_online` / `worker_offline` events. The SDK yields the
+events as `WorkerOnlineEvent` / `WorkerOfflineEvent`, skips comments, and reconnects with backoff
+and jitter when the connection drops, the gateway goes silent for longer than the read timeout, or
 the gateway answers a transient 5xx; a refusal that retrying cannot fix (401, 404, other 4xx) is
 raised. The gateway replays nothing, so events sent while disconnected are lost; `workers.watch()`
 re-lists the worker table after every (re)connection for that reason.
@@ -120,7 +120,8 @@ def checked_read_timeout(read_timeout: float) -> float:
 
 
 def stream_ended() -> GatewayConnectionError:
-    # /v1/events ends only when the gateway goes away (5.8): a clean end is a dropped stream.
+    # /v1/events ends only when the gateway goes away (docs/reference/gateway-protocol.md §5.8): a
+    # clean end is a dropped stream.
     return GatewayConnectionError("the gateway closed the event stream", code="connection_lost")
 
 

@@ -1,4 +1,5 @@
-"""The gateway's identifiers (gateway-protocol.md 2.1): peer ids, comment CIDs, task ids, key files.
+"""The gateway's identifiers (docs/reference/gateway-protocol.md §2.1): peer ids, comment CIDs, task
+ids, key files.
 
 Used by the facade (to recognise a peer id before sending it anywhere) and by the simulator (to
 mint the ids of its workers and of its own Boss identity). Pure functions, no I/O.
@@ -157,8 +158,9 @@ def peer_id_from_ed25519_public_key(public_key: bytes) -> str:
     return encode_base58btc(bytes([_MULTIHASH_IDENTITY, len(envelope)]) + envelope)
 
 
-# The Boss's identity key file (gateway-protocol.md 1.1): libp2p's marshalled PrivateKey protobuf,
-# field 1 (key type) = 1 (Ed25519), field 2 = 64 bytes (32-byte seed, then the 32-byte public key).
+# The Boss's identity key file (docs/reference/gateway-protocol.md §1.1): libp2p's marshalled
+# PrivateKey protobuf, field 1 (key type) = 1 (Ed25519), field 2 = 64 bytes (32-byte seed, then the
+# 32-byte public key).
 IDENTITY_KEY_FILE_NAME = ".agentfm_api_identity.key"
 _LIBP2P_ED25519_PRIVATE_KEY_HEADER = bytes([0x08, _ED25519_KEY_TYPE, 0x12, 0x40])
 

@@ -1,10 +1,10 @@
 """The byte layout of ledger entries: deterministic proto3 of the inner Rating and Comment messages.
 
-gateway-protocol.md 5.12.4 and 5.12.5: an entry's leaf hash and signature cover these bytes, and
-a caller-signed comment is the Comment layout with no `prev_hash`. One encoder for the SDK (which
-signs comments, agentfm/_comment_signing.py) and the simulator (whose ledger hashes and signs
-entries, agentfm/testing/_ledger.py). proto3 rules: fields in ascending order, zero and empty
-fields omitted. Pure functions, no dependencies.
+docs/reference/gateway-protocol.md §5.12.4 and §5.12.5: an entry's leaf hash and signature cover
+these bytes, and a caller-signed comment is the Comment layout with no `prev_hash`. One encoder for
+the SDK (which signs comments, agentfm/_comment_signing.py) and the simulator (whose ledger hashes
+and signs entries, agentfm/testing/_ledger.py). proto3 rules: fields in ascending order, zero and
+empty fields omitted. Pure functions, no dependencies.
 """
 
 from __future__ import annotations

@@ -31,10 +31,11 @@ DEFAULT_GATEWAY_URL: Final = "http://127.0.0.1:8080"
 API_KEY_ENV: Final = "AGENTFM_API_KEY"
 DEFAULT_TIMEOUT_SECONDS: Final = 30.0
 # A task may be silent for minutes while its container works, but the gateway itself ends every
-# response after 12 minutes (gateway-protocol.md section 2, WriteTimeout): waiting longer than
-# that between two chunks can only mean the connection is gone.
+# response after 12 minutes (docs/reference/gateway-protocol.md §2, WriteTimeout): waiting longer
+# than that between two chunks can only mean the connection is gone.
 TASK_STREAM_READ_TIMEOUT: Final = 12.5 * 60
-# /v1/events sends a heartbeat every 15 s (5.8); three missed ones mean the stream is dead.
+# /v1/events sends a heartbeat every 15 s (docs/reference/gateway-protocol.md §5.8); three missed
+# ones mean the stream is dead.
 EVENT_STREAM_READ_TIMEOUT: Final = 45.0
 
 

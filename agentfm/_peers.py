@@ -1,10 +1,10 @@
 """`client.peers`: the trust layer: peer cards, reputation, the signed log, proofs, comments.
 
-Every route is in gateway-protocol.md 5.12. Peer ids, entry hashes and CIDs are checked before any
-request is sent; every gateway code maps to its own exception (agentfm/_errors.py). What the SDK
-computes itself rather than taking from the gateway: the Merkle fold of every proof
-(`verify_proof`), and that every comment text hashes to the CID it was asked for or given.
-Everything else (scores, equivocation, counts, the tree head) is the gateway's word.
+Every route is in docs/reference/gateway-protocol.md §5.12. Peer ids, entry hashes and CIDs are
+checked before any request is sent; every gateway code maps to its own exception
+(agentfm/_errors.py). What the SDK computes itself rather than taking from the gateway: the Merkle
+fold of every proof (`verify_proof`), and that every comment text hashes to the CID it was asked for
+or given. Everything else (scores, equivocation, counts, the tree head) is the gateway's word.
 
 Parsing, checks and paging are shared module functions; `Peers` and `AsyncPeers` only send.
 """
@@ -59,10 +59,11 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncPeers", "LogWalk", "Peers"]
 
-# Section 5.12.3: the gateway clamps rather than refuses; the SDK refuses what it would clamp.
+# docs/reference/gateway-protocol.md §5.12.3: the gateway clamps rather than refuses; the SDK
+# refuses what it would clamp.
 MAX_LOG_LIMIT = 500
 MAX_LOG_OFFSET = 1_000_000
-# Sections 5.12.5 / 5.12.6.
+# docs/reference/gateway-protocol.md §5.12.5 / §5.12.6.
 MAX_COMMENT_TEXT_BYTES = 10240
 _ENTRY_HASH = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -70,7 +71,7 @@ _ENTRY_HASH = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def checked_entry_hash(entry_hash: str) -> str:
-    """A ledger entry hash (64 hex, section 2.1), lower-cased."""
+    """A ledger entry hash (64 hex, docs/reference/gateway-protocol.md §2.1), lower-cased."""
     if not isinstance(entry_hash, str) or not _ENTRY_HASH.fullmatch(entry_hash):
         raise InvalidRequestError(
             f"an entry hash is 64 hex characters, not {entry_hash!r}", code="invalid_entry_hash"
@@ -79,7 +80,8 @@ def checked_entry_hash(entry_hash: str) -> str:
 
 
 def checked_cid(cid: str) -> str:
-    """A comment CID (`1220` + 64 hex, section 2.1), as given (the gateway echoes it)."""
+    """A comment CID (`1220` + 64 hex, docs/reference/gateway-protocol.md §2.1), as given (the
+    gateway echoes it)."""
     if not isinstance(cid, str) or not is_comment_cid(cid):
         raise InvalidCidError(
             f"a comment CID is '1220' followed by 64 hex characters, not {cid!r}",
@@ -89,7 +91,8 @@ def checked_cid(cid: str) -> str:
 
 
 def checked_page(limit: int, offset: int) -> None:
-    """The gateway turns a bad `limit` into 50 and clamps the rest (5.12.3): refuse instead."""
+    """The gateway turns a bad `limit` into 50 and clamps the rest
+    (docs/reference/gateway-protocol.md §5.12.3): refuse instead."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LOG_LIMIT:
         raise InvalidRequestError(
             f"limit must be a whole number from 1 to {MAX_LOG_LIMIT}, not {limit!r}",
@@ -103,7 +106,8 @@ def checked_page(limit: int, offset: int) -> None:
 
 
 def checked_comment(text: str, language: str) -> None:
-    """The checks both comment routes apply (5.12.5, 5.12.6), made before sending."""
+    """The checks both comment routes apply (docs/reference/gateway-protocol.md §5.12.5, §5.12.6),
+    made before sending."""
     if not isinstance(text, str) or text == "":
         raise InvalidRequestError("text must be a non-empty string", code="missing_field")
     require_utf8(text, "text")
@@ -147,7 +151,8 @@ def self_comment_request(text: str, rating: float | None, language: str) -> Self
 def signed_comment_request(
     subject: str, text: str, language: str, key: BossSigningKey, timestamp_unix_ns: int | None
 ) -> SignedCommentRequest:
-    """The body of the caller-signed `comments` route, signed with the Boss's key (5.12.5)."""
+    """The body of the caller-signed `comments` route, signed with the Boss's key
+    (docs/reference/gateway-protocol.md §5.12.5)."""
     checked_comment(text, language)
     if not isinstance(key, BossSigningKey):
         raise InvalidRequestError(
@@ -161,7 +166,7 @@ def signed_comment_request(
     request = SignedCommentRequest(
         rater_peer_id=key.peer_id,
         text=text,
-        # Standard base64 with padding (5.12.5).
+        # Standard base64 with padding (docs/reference/gateway-protocol.md §5.12.5).
         signature=base64.b64encode(signature).decode("ascii"),
         timestamp_unix_ns=timestamp,
     )
@@ -201,7 +206,7 @@ def checked_comment_body(body: CommentBody, cid: str) -> CommentBody:
 
 def with_rating_scores(log: PeerLog) -> PeerLog:
     """The page, with the score of every Rating the gateway sent without one set to 0.0: it
-    omits a score of exactly 0 (5.12.3). Comments keep None."""
+    omits a score of exactly 0 (docs/reference/gateway-protocol.md §5.12.3). Comments keep None."""
     for entry in log.entries:
         if entry.score is None and entry.is_rating:
             entry.score = 0.0
@@ -220,7 +225,7 @@ class LogWalk:
     The log grows at the top while it is walked, which pushes older entries down into the next
     page; entries already yielded are recognised by `entry_hash` and skipped, so nothing is
     yielded twice and nothing is missed. Entries past offset 1,000,000 are out of the gateway's
-    reach (5.12.3).
+    reach (docs/reference/gateway-protocol.md §5.12.3).
     """
 
     def __init__(self, page_size: int) -> None:
@@ -254,7 +259,7 @@ class Peers:
 
     def list(self, *, include_offline: bool = False) -> builtins.list[WorkerProfile]:
         """The peers this gateway knows, as worker profiles (there is no list route under
-        `/v1/peers`: this reads `/api/workers`, section 5.3).
+        `/v1/peers`: this reads `/api/workers`, docs/reference/gateway-protocol.md §5.3).
 
         Online workers come first. With `include_offline=True`, every peer that is the subject of
         a ledger entry and is not online follows (with `online=False`, no `last_seen`, and a
@@ -349,7 +354,8 @@ class Peers:
         language: str = "en",
         timestamp_unix_ns: int | None = None,
     ) -> CommentReceipt:
-        """Sign a comment yourself with the gateway's own key and submit it (5.12.5).
+        """Sign a comment yourself with the gateway's own key and submit it
+        (docs/reference/gateway-protocol.md §5.12.5).
 
         Only the holder of the Boss's identity key file can do this (the gateway refuses any
         other rater with `NonSelfSubmitterError`); most callers want `comment`. The timestamp

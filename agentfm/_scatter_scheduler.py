@@ -3,12 +3,12 @@
 Decisions only, no I/O: the sync driver (a bounded thread pool) and the async driver (asyncio
 tasks) in agentfm/_scatter.py feed it telemetry and attempt outcomes and carry out its plans.
 
-Capacity. The gateway does not cap synchronous dispatch (gateway-protocol.md 9): it relays the
-task and the worker refuses it when full (5.4, 8.2). So a peer's free slots are computed here:
-`max_tasks - (tasks of other clients) - (tasks this batch has in flight there)`. Other clients'
-load is the telemetry's `current_tasks` minus what this batch had there while the telemetry was
-fetched (the count includes our own tasks; on a real mesh it also lags by ~3 s, section 8.1).
-Peers are filled least-loaded first.
+Capacity. The gateway does not cap synchronous dispatch (docs/reference/gateway-protocol.md §9): it
+relays the task and the worker refuses it when full (docs/reference/gateway-protocol.md §5.4, §8.2).
+So a peer's free slots are computed here: `max_tasks - (tasks of other clients) - (tasks this batch
+has in flight there)`. Other clients' load is the telemetry's `current_tasks` minus what this batch
+had there while the telemetry was fetched (the count includes our own tasks; on a real mesh it also
+lags by ~3 s, docs/reference/gateway-protocol.md §8.1). Peers are filled least-loaded first.
 
 Explicit peers (`peer_ids=`) do not depend on `/api/workers`: the listing is advice. A listed peer
 missing from it (or every peer, when the fetch failed) is still dispatched to, and `/api/execute`
@@ -98,8 +98,9 @@ __all__ = [
     "verdict_of",
 ]
 
-# Section 8.1: telemetry pulses every ~3 s; polling the table faster learns nothing new on a real
-# mesh. After a capacity refusal we look again sooner (the refusing peer is skipped until then).
+# docs/reference/gateway-protocol.md §8.1: telemetry pulses every ~3 s; polling the table faster
+# learns nothing new on a real mesh. After a capacity refusal we look again sooner (the refusing
+# peer is skipped until then).
 TELEMETRY_REFRESH_SECONDS = 3.0
 REFRESH_AFTER_REFUSAL_SECONDS = 0.5
 # A peer rests 0.25 s, then 0.5 s, 1 s, ... up to 30 s: after this many connection failures in a
@@ -168,8 +169,9 @@ def verdict_of(error: BaseException) -> Verdict:
     if isinstance(error, (InvalidRequestError, ArtifactError)):
         return Verdict.FINAL
     if isinstance(error, WorkerStreamError) and error.code == "worker_refused":
-        # Section 5.4: "Version mismatch" is for good (the worker runs another protocol
-        # version); the other refusal lines (capacity, CPU, GPU) mean "busy, try elsewhere".
+        # docs/reference/gateway-protocol.md §5.4: "Version mismatch" is for good (the worker runs
+        # another protocol version); the other refusal lines (capacity, CPU, GPU) mean "busy, try
+        # elsewhere".
         if _VERSION_MISMATCH in error.partial_text:
             return Verdict.PEER_UNUSABLE
         return Verdict.REFUSED
@@ -534,7 +536,8 @@ class Scheduler:
                 peer.busy_until_refresh = False
                 continue
             if profile is None:
-                # Not in the live table: /api/execute would answer 404 (5.4).
+                # Not in the live table: /api/execute would answer 404
+                # (docs/reference/gateway-protocol.md §5.4).
                 self._make_unusable(
                     peer,
                     WorkerNotFoundError(
@@ -555,7 +558,8 @@ class Scheduler:
             # max_tasks <= 0 would mean "no limit"; the batch's own concurrency then bounds it.
             peer.max_tasks = profile.max_tasks if profile.max_tasks > 0 else self._max_concurrency
             peer.others = max(0, profile.current_tasks - max(peer.high_water, peer.ours))
-            # BUSY below max_tasks means CPU or GPU load (8.1): the worker would refuse.
+            # BUSY below max_tasks means CPU or GPU load (docs/reference/gateway-protocol.md §8.1):
+            # the worker would refuse.
             peer.busy_until_refresh = (
                 profile.status == "BUSY" and profile.current_tasks < profile.max_tasks
             )

@@ -1,11 +1,11 @@
 """Decode the raw bytes of `/api/execute` into text and marker chunks, and judge completion.
 
 The gateway relays the worker's output as it reads it, up to 1 KiB at a time, so chunk boundaries
-are arbitrary: they split lines, UTF-8 sequences and sentinels (gateway-protocol.md 5.4). The
-worker ends a completed task with a sentinel line preceded by a newline,
-`\\n[AGENTFM: FILES_INCOMING]\\n` or `\\n[AGENTFM: NO_FILES]\\n`, and writes nothing after it. A
-body that ends any other way (a refusal line, a crash, a dropped connection) is still a 200, and
-is not a completed task.
+are arbitrary: they split lines, UTF-8 sequences and sentinels
+(docs/reference/gateway-protocol.md §5.4). The worker ends a completed task with a sentinel line
+preceded by a newline, `\\n[AGENTFM: FILES_INCOMING]\\n` or `\\n[AGENTFM: NO_FILES]\\n`, and writes
+nothing after it. A body that ends any other way (a refusal line, a crash, a dropped connection) is
+still a 200, and is not a completed task.
 
 `TaskOutputDecoder` is fed bytes as they arrive and returns chunks ready to hand to the caller.
 It holds back only the bytes that could still turn out to be the start of a sentinel, and the

@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncTasks", "Tasks", "checked_artifact_timeout"]
 
-# Section 5.4: a worker that refuses a task before running it says so in one line.
+# docs/reference/gateway-protocol.md §5.4: a worker that refuses a task before running it says so in
+# one line.
 _REFUSAL = re.compile(r"^❌ ERROR: (Worker is |Version mismatch)")
 
 
@@ -155,7 +156,8 @@ def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> Async
 
 
 def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> TaskExecutionError:
-    """The error for a 200 answer that ended without a completion sentinel (section 5.4)."""
+    """The error for a 200 answer that ended without a completion sentinel
+    (docs/reference/gateway-protocol.md §5.4)."""
     text = decoder.text
     if _REFUSAL.match(text):
         return TaskExecutionError(
@@ -204,7 +206,8 @@ class Tasks:
     profile is fetched first (one GET; plus `/v1/about` once per client, for the gateway's
     `reputation_floor`) and a refused worker raises `DispatchRefusedError` (code
     `dispatch_refused_locally`) before anything is sent: for the caller's demands and for the
-    gateway's own gate (equivocators, honesty below its floor; section 7) alike.
+    gateway's own gate (equivocators, honesty below its floor;
+    docs/reference/gateway-protocol.md §7) alike.
 
     Batches: `scatter(prompts, peer_ids=...)`, `scatter_by_model(prompts, model=...)` and
     `scatter_iter(...)` (results as they finish) run many prompts across many peers, never more
@@ -233,11 +236,12 @@ class Tasks:
         early closes the connection. A stream that ends without the worker's completion sentinel
         raises `WorkerStreamError` (with `partial_text`) after the text that did arrive.
 
-        Bounds: the gateway ends any answer after 12 minutes (section 2), and a stream silent for
-        12.5 minutes is dropped. `deadline=` (seconds, from when iteration starts) ends the task's
-        stream sooner: past it, `TaskStreamTimeoutError` (a `GatewayTimeoutError` and a
-        `WorkerStreamError`; code `deadline_exceeded`, with `partial_text`). The decoded output
-        is handed on in pieces of at most 64 KiB.
+        Bounds: the gateway ends any answer after 12 minutes
+        (docs/reference/gateway-protocol.md §2), and a stream silent for 12.5 minutes is dropped.
+        `deadline=` (seconds, from when iteration starts) ends the task's stream sooner: past it,
+        `TaskStreamTimeoutError` (a `GatewayTimeoutError` and a `WorkerStreamError`; code
+        `deadline_exceeded`, with `partial_text`). The decoded output is handed on in pieces of at
+        most 64 KiB.
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
@@ -351,8 +355,9 @@ class Tasks:
         task_id: str,
         timeout: float,
     ) -> list[Path]:
-        # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
-        # Without artifacts_dir the gateway's folder is unknown: nothing is harvested (0.3.0).
+        # docs/reference/gateway-protocol.md §5.4/§6: only FILES_INCOMING announces a zip; a
+        # file-less task never waits. Without artifacts_dir the gateway's folder is unknown: nothing
+        # is harvested (0.3.0).
         if artifacts is None or not decoder.files_incoming:
             return []
         try:
@@ -664,8 +669,9 @@ class AsyncTasks:
         task_id: str,
         timeout: float,
     ) -> list[Path]:
-        # Section 5.4/6: only FILES_INCOMING announces a zip; a file-less task never waits.
-        # Without artifacts_dir the gateway's folder is unknown: nothing is harvested (0.3.0).
+        # docs/reference/gateway-protocol.md §5.4/§6: only FILES_INCOMING announces a zip; a
+        # file-less task never waits. Without artifacts_dir the gateway's folder is unknown: nothing
+        # is harvested (0.3.0).
         if artifacts is None or not decoder.files_incoming:
             return []
         try:

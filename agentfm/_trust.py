@@ -1,8 +1,8 @@
 """Dispatch-time trust: refuse a worker before sending it anything, from what the gateway publishes.
 
-The gateway's own trust gate (gateway-protocol.md section 7) refuses equivocators and peers whose
-honesty is below its `-reputation-floor` with a 403 at dispatch time. A caller can ask for more
-(a higher minimum honesty) and learn of a refusal before dispatching rather than as a 403. Both
+The gateway's own trust gate (docs/reference/gateway-protocol.md §7) refuses equivocators and peers
+whose honesty is below its `-reputation-floor` with a 403 at dispatch time. A caller can ask for
+more (a higher minimum honesty) and learn of a refusal before dispatching rather than as a 403. Both
 `tasks.run`/`stream`/`submit_async` and the scatter scheduler judge workers by `refusal_reason`.
 """
 
@@ -55,7 +55,8 @@ def refusal_reason(worker: WorkerProfile, requirement: TrustRequirement) -> str 
 
 
 def gateway_refusal_reason(worker: WorkerProfile, reputation_floor: float) -> str | None:
-    """The reason the gateway's own gate would refuse `worker` with a 403 (section 7), or None.
+    """The reason the gateway's own gate would refuse `worker` with a 403
+    (docs/reference/gateway-protocol.md §7), or None.
 
     Its two checks, in its order: a recorded equivocator, then an honesty score strictly below
     the gateway's `reputation_floor` (`/v1/about`). The reasons are the gateway's own strings.

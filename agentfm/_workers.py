@@ -92,8 +92,9 @@ class WorkerTableTracker:
     """The online workers by peer id, kept current from listings and `/v1/events` (I/O-free).
 
     The table is listed afresh after every (re)connection, because the gateway does not replay
-    events a disconnected subscriber missed (5.8), and whenever a worker comes online, because
-    the event names only its id, agent name and honesty. A worker going offline is removed.
+    events a disconnected subscriber missed (docs/reference/gateway-protocol.md §5.8), and whenever
+    a worker comes online, because the event names only its id, agent name and honesty. A worker
+    going offline is removed.
     """
 
     def __init__(self) -> None:

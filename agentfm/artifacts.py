@@ -1,9 +1,9 @@
 """Wait for the artifact zips the gateway writes for tasks, and extract them safely.
 
-There is no HTTP download (gateway-protocol.md section 6): the gateway writes each task's zip on
-its own disk as `<gateway cwd>/agentfm_artifacts/<task_id>.zip`, first as `<task_id>.zip.part`
-and then renamed, so a `.zip` that exists is complete and a `.part` is never read. Only a client
-on the gateway's host can read it.
+There is no HTTP download (docs/reference/gateway-protocol.md §6): the gateway writes each task's
+zip on its own disk as `<gateway cwd>/agentfm_artifacts/<task_id>.zip`, first as
+`<task_id>.zip.part` and then renamed, so a `.zip` that exists is complete and a `.part` is never
+read. Only a client on the gateway's host can read it.
 
     manager = ArtifactManager("/srv/gateway/agentfm_artifacts")
     paths = manager.collect_for_task(task_id, timeout=60)   # list[Path], sorted, files only
@@ -63,7 +63,8 @@ __all__ = [
 
 logger = logging.getLogger("agentfm.artifacts")
 
-# Section 6: the gateway writes artifacts to `./agentfm_artifacts` under its working directory.
+# docs/reference/gateway-protocol.md §6: the gateway writes artifacts to `./agentfm_artifacts` under
+# its working directory.
 DEFAULT_WATCH_DIR = "agentfm_artifacts"
 EXTRACTED_SUBDIR = "extracted"
 DEFAULT_MAX_EXTRACT_BYTES = 1 << 30
@@ -79,8 +80,8 @@ _LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
 _COPY_CHUNK = 64 * 1024
 # How long a zip refused as corrupt must keep its size before the refusal is final (_PartialZip).
 PARTIAL_ZIP_STABLE_SECONDS = 1.0
-# The zip lands within milliseconds of the task's response ending (section 6): poll fast at
-# first, then back off.
+# The zip lands within milliseconds of the task's response ending
+# (docs/reference/gateway-protocol.md §6): poll fast at first, then back off.
 _FIRST_POLL_SECONDS = 0.01
 _MAX_POLL_SECONDS = 0.25
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -157,7 +158,8 @@ def _entry_parts(info: zipfile.ZipInfo, archive: Path) -> tuple[str, ...]:
             archive, f"entry {_shown(name)} has a NUL in its name", "artifact_unsafe_path"
         )
     if "\\" in name:
-        # The gateway writes `/` separators only (section 6); a backslash is a Windows path trick.
+        # The gateway writes `/` separators only (docs/reference/gateway-protocol.md §6); a
+        # backslash is a Windows path trick.
         raise _refusal(
             archive, f"entry {_shown(name)} contains a backslash", "artifact_unsafe_path"
         )
@@ -539,11 +541,11 @@ def _wait_for_stable(
 class _PartialZip:
     """Tells a zip still being written from a corrupt one.
 
-    1.1.0 and 1.2.0 gateways write `<task_id>.zip` in place (gateway-versions.md section 13), so
-    it can be read while incomplete. A zip refused as corrupt is looked at again while its size
-    keeps changing; once it has kept one size for `PARTIAL_ZIP_STABLE_SECONDS`, the refusal is
-    final. On newer gateways a `.zip` is complete when it appears, so this costs a corrupt zip
-    that long at most.
+    1.1.0 and 1.2.0 gateways write `<task_id>.zip` in place
+    (docs/reference/gateway-versions.md §13), so it can be read while incomplete. A zip refused as
+    corrupt is looked at again while its size keeps changing; once it has kept one size for
+    `PARTIAL_ZIP_STABLE_SECONDS`, the refusal is final. On newer gateways a `.zip` is complete when
+    it appears, so this costs a corrupt zip that long at most.
     """
 
     def __init__(self) -> None:
@@ -730,7 +732,7 @@ class ArtifactManager:
     ) -> Path | None:
         """Wait up to `timeout` seconds for `<watch_dir>/<task_id>.zip` to exist, be non-empty
         and keep its size for `stable_for` seconds (1.1.0 and 1.2.0 gateways write the zip in
-        place, gateway-versions.md section 13); its path, or None on timeout. Looks every
+        place, docs/reference/gateway-versions.md §13); its path, or None on timeout. Looks every
         `poll_interval` seconds, at least once."""
         zip_path = self.zip_path(task_id)
         return _wait_for_stable(
@@ -785,7 +787,8 @@ class ArtifactManager:
 
     @staticmethod
     def _zip_ready(zip_path: Path) -> bool:
-        # Only the renamed `.zip` counts: `.zip.part` is a transfer still running (section 6).
+        # Only the renamed `.zip` counts: `.zip.part` is a transfer still running
+        # (docs/reference/gateway-protocol.md §6).
         try:
             return zip_path.is_file()
         except OSError as error:

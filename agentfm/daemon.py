@@ -7,10 +7,12 @@
 What `start()` (or entering the `with` block) does, in order:
 
 1. The arguments were checked at construction: an `api_key` shorter than 16 bytes is refused
-   here, because the gateway would refuse it at startup (gateway-protocol.md 1.2, 1.3).
+   here, because the gateway would refuse it at startup
+   (docs/reference/gateway-protocol.md §1.2, §1.3).
 2. The port is checked free on 127.0.0.1 before anything is spawned (`port=0` picks a free one).
    The real binary prints its banner *before* it binds and then lingers ~30 s when the bind fails
-   (1.4), so a port held by another process would otherwise look like a healthy gateway.
+   (docs/reference/gateway-protocol.md §1.4), so a port held by another process would otherwise look
+   like a healthy gateway.
 3. The child runs in its working directory (`workdir`; default a fresh temporary directory,
    removed by `stop()`) as `<binary> -mode api -apiport <port> [-swarmkey F] [-bootstrap A]
    [extra_args...]`, with `AGENTFM_API_KEYS=<api_key>` when a key is given. An
@@ -18,17 +20,18 @@ What `start()` (or entering the `with` block) does, in order:
    gateway's auth is exactly what the constructor says (`env=` can still set it). Its stdout and
    stderr go to `log_file` (default `<workdir>/agentfm-gateway.log`), and with `debug` also to
    this process's stderr (or the stream given as `debug`).
-4. `GET /health` is polled until it answers 200 (the documented readiness check, 1.4), while the
-   child is checked to be alive.
+4. `GET /health` is polled until it answers 200 (the documented readiness check,
+   docs/reference/gateway-protocol.md §1.4), while the child is checked to be alive.
 5. The answering gateway is confirmed to be the child: its `/v1/about` `boss_peer_id` must be the
    peer id of the identity key the child keeps in its working directory
-   (`.agentfm_api_identity.key`, section 1.1), which no other gateway has. This closes the race
-   between the port check and the child's bind (the real binary may take tens of seconds to
-   bind, 1.4). The gateway writes that key during host setup, before it listens (1.1, 1.4), so
-   until the key exists an answer cannot be the child's and polling goes on (a binary that never
-   writes it ends in `startup_timeout`, saying so). When `/v1/about` itself cannot answer the
-   question (it needs a key the launcher was not given, or the binary lacks the route), the
-   pre-spawn port check and the child being alive are taken as enough, and a warning is logged.
+   (`.agentfm_api_identity.key`, docs/reference/gateway-protocol.md §1.1), which no other gateway
+   has. This closes the race between the port check and the child's bind (the real binary may take
+   tens of seconds to bind, docs/reference/gateway-protocol.md §1.4). The gateway writes that key
+   during host setup, before it listens (docs/reference/gateway-protocol.md §1.1, §1.4), so until
+   the key exists an answer cannot be the child's and polling goes on (a binary that never writes it
+   ends in `startup_timeout`, saying so). When `/v1/about` itself cannot answer the question (it
+   needs a key the launcher was not given, or the binary lacks the route), the pre-spawn port check
+   and the child being alive are taken as enough, and a warning is logged.
 
 Every failure raises `GatewayStartError`, also a `GatewayConnectionError` as in 0.3.0
 (`port_in_use`, `binary_not_found` (also a `FileNotFoundError`), `gateway_exited`
@@ -36,10 +39,12 @@ with the tail of the child's log, `startup_timeout` naming the log file, ...) af
 whatever was started; a temporary working directory holding the default log is then kept,
 so the log the error names can be read.
 `stop()` sends SIGTERM, waits `shutdown_timeout` seconds (the gateway drains HTTP for up to
-10 s, section 1.4), then kills. A child still running when the interpreter exits is killed.
+10 s, docs/reference/gateway-protocol.md §1.4), then kills. A child still running when the
+interpreter exits is killed.
 
-The gateway writes artifacts relative to its working directory (section 6), so
-`gw.artifacts_dir` (`<workdir>/agentfm_artifacts`) is where a client finds task zips.
+The gateway writes artifacts relative to its working directory
+(docs/reference/gateway-protocol.md §6), so `gw.artifacts_dir` (`<workdir>/agentfm_artifacts`) is
+where a client finds task zips.
 """
 
 from __future__ import annotations
@@ -87,11 +92,13 @@ logger = logging.getLogger("agentfm.daemon")
 
 LOOPBACK: Final = "127.0.0.1"
 API_KEYS_ENV: Final = "AGENTFM_API_KEYS"
-# Section 1.2: the gateway refuses to start with any key shorter than this.
+# docs/reference/gateway-protocol.md §1.2: the gateway refuses to start with any key shorter than
+# this.
 MIN_API_KEY_BYTES: Final = 16
-# Section 1.1: the Boss's libp2p key, relative to its working directory; a libp2p-marshalled
-# Ed25519 private key (`08 01 12 40`, 32-byte seed, 32-byte public key).
-# Section 6: artifacts land in `./agentfm_artifacts` under the gateway's working directory.
+# docs/reference/gateway-protocol.md §1.1: the Boss's libp2p key, relative to its working directory;
+# a libp2p-marshalled Ed25519 private key (`08 01 12 40`, 32-byte seed, 32-byte public key).
+# docs/reference/gateway-protocol.md §6: artifacts land in `./agentfm_artifacts` under the gateway's
+# working directory.
 ARTIFACTS_SUBDIR: Final = "agentfm_artifacts"
 DEFAULT_LOG_NAME: Final = "agentfm-gateway.log"
 SWARM_KEY_NAME: Final = ".agentfm_swarm.key"
@@ -106,7 +113,8 @@ _PROBE_TIMEOUT_SECONDS: Final = 2.0
 _POLL_SECONDS: Final = 0.1
 _TAIL_LINES: Final = 20
 _TAIL_BYTES: Final = 64 * 1024
-# pterm colours the gateway's banner lines (1.4); they are noise in an error message.
+# pterm colours the gateway's banner lines (docs/reference/gateway-protocol.md §1.4); they are noise
+# in an error message.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
@@ -128,7 +136,8 @@ def _checked_seconds(name: str, value: float) -> float:
 
 
 def _checked_api_key(api_key: str | None) -> str | None:
-    """The key as the gateway will parse it from `AGENTFM_API_KEYS` (1.2); never shown."""
+    """The key as the gateway will parse it from `AGENTFM_API_KEYS`
+    (docs/reference/gateway-protocol.md §1.2); never shown."""
     if api_key is None:
         return None
     if not isinstance(api_key, str) or any(ord(c) < 0x21 or ord(c) == 0x7F for c in api_key):
@@ -158,7 +167,7 @@ def _checked_extra_args(extra_args: Sequence[str]) -> tuple[str, ...]:
             code="invalid_argument",
         )
     for argument in extra_args:
-        # Go's flag syntax: -name, --name, -name=value (section 1.1).
+        # Go's flag syntax: -name, --name, -name=value (docs/reference/gateway-protocol.md §1.1).
         name = argument.lstrip("-").partition("=")[0] if argument.startswith("-") else ""
         if name in _OWN_FLAGS:
             raise InvalidRequestError(
@@ -229,8 +238,8 @@ def _port_problem(port: int) -> str | None:
 
 
 def identity_peer_id(workdir: Path) -> str | None:
-    """The peer id of the Boss identity key in `workdir` (section 1.1), or None when the file is
-    missing or not a libp2p Ed25519 key."""
+    """The peer id of the Boss identity key in `workdir` (docs/reference/gateway-protocol.md §1.1),
+    or None when the file is missing or not a libp2p Ed25519 key."""
     try:
         data = (workdir / IDENTITY_KEY_FILE_NAME).read_bytes()
     except OSError:
@@ -376,7 +385,8 @@ class LocalMeshGateway:
 
     @property
     def artifacts_dir(self) -> Path:
-        """Where the gateway writes task zips: `<workdir>/agentfm_artifacts` (section 6).
+        """Where the gateway writes task zips: `<workdir>/agentfm_artifacts`
+        (docs/reference/gateway-protocol.md §6).
 
         Pass it to `AgentFMClient(artifacts_dir=...)`; it appears with the first artifact.
         """
@@ -625,7 +635,8 @@ class LocalMeshGateway:
                 if probe.ping():
                     answered = True
                     if self._answered_by_child(probe):
-                        # The child may have failed its bind and be on its way out (1.4).
+                        # The child may have failed its bind and be on its way out
+                        # (docs/reference/gateway-protocol.md §1.4).
                         self._raise_if_exited()
                         return
                 if time.monotonic() >= deadline:

@@ -61,8 +61,8 @@ raised for the same event (`WorkerStreamError` for a connection lost mid-task,
 failure, `FileNotFoundError` for a missing binary or key file), while newer code can catch the
 finer class. `from_envelope(envelope, status)` turns a JSON error envelope into its error.
 
-`code` is the gateway's envelope code where it sent one (section 3.3 of the protocol facts), and
-otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_not_found`,
+`code` is the gateway's envelope code where it sent one (docs/reference/gateway-protocol.md §3.3),
+and otherwise a stable SDK code for the gateway's plain-text refusals (e.g. `worker_not_found`,
 `dispatch_refused`, `stream_incomplete`) or the local failure (e.g. `connection_error`).
 """
 

@@ -1,8 +1,8 @@
 """RFC 6962 Merkle trees over SHA-256: hashing, audit paths, and proof verification.
 
-The gateway's ledger (gateway-protocol.md 5.12.4) is an append-only log whose head commits to
-every entry through an RFC 6962 tree. The simulator builds its log with these functions; users
-check the proofs the gateway hands out with `verify_proof` (over `verify_inclusion`). Pure
+The gateway's ledger (docs/reference/gateway-protocol.md §5.12.4) is an append-only log whose head
+commits to every entry through an RFC 6962 tree. The simulator builds its log with these functions;
+users check the proofs the gateway hands out with `verify_proof` (over `verify_inclusion`). Pure
 functions, no I/O.
 """
 
@@ -127,15 +127,17 @@ def _hash_bytes(value: object, what: str) -> bytes:
 def verify_proof(proof: InclusionProof, *, entry_hash: str | None = None) -> None:
     """Check locally that an entry is in the gateway's log; raise `ProofVerificationError` if not.
 
-    Folds the leaf hash up the audit path with the RFC 6962 rules (gateway-protocol.md 5.12.4)
-    and compares the result with `proof.head.root_hash`. The leaf is `entry_hash` when given,
-    else `proof.entry_hash`, which `peers.proof` fills with the hash the caller asked about, not
-    with the gateway's echo of it. The entry hash already is the leaf hash; it is not hashed again.
+    Folds the leaf hash up the audit path with the RFC 6962 rules
+    (docs/reference/gateway-protocol.md §5.12.4) and compares the result with
+    `proof.head.root_hash`. The leaf is `entry_hash` when given, else `proof.entry_hash`, which
+    `peers.proof` fills with the hash the caller asked about, not with the gateway's echo of it. The
+    entry hash already is the leaf hash; it is not hashed again.
 
     What this proves: the entry is at `position` in the tree whose root is `root_hash`. What it
     cannot prove: that the head (root and size) is the one the gateway signed. The gateway exposes
-    neither the head's signature nor its signer (5.12.4), so the head itself is taken on faith;
-    the tree size in particular is checked only as far as it shapes the audit path.
+    neither the head's signature nor its signer (docs/reference/gateway-protocol.md §5.12.4), so the
+    head itself is taken on faith; the tree size in particular is checked only as far as it shapes
+    the audit path.
     """
     leaf = _hash_bytes(proof.entry_hash if entry_hash is None else entry_hash, "entry hash")
     root = _hash_bytes(proof.head.root_hash, "root hash")

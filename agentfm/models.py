@@ -68,8 +68,8 @@ RecordT = TypeVar("RecordT", bound=Record)
 
 def read_answer(model: type[RecordT], data: Any, *, status: int | None = None) -> RecordT:
     """A gateway answer (decoded JSON) as `model`, or `GatewayProtocolError` naming the field
-    that cannot be read (gateway-versions.md §15: missing fields take defaults, unknown ones are
-    kept, only a wrong type or a missing essential field is refused)."""
+    that cannot be read (docs/reference/gateway-versions.md §15: missing fields take defaults,
+    unknown ones are kept, only a wrong type or a missing essential field is refused)."""
     try:
         return model.model_validate(data)
     except RecordError as error:
@@ -82,9 +82,9 @@ class PeerID(str):
     """A worker's peer id as the caller gave it: any non-empty string.
 
     The gateway compares peer ids as exact strings with what workers advertise
-    (gateway-protocol.md 2.1), so the SDK does not decode them: an id the gateway does not know
-    is its 404 (`WorkerNotFoundError`), not a local refusal. Being a `str`, a `PeerID` goes
-    wherever a peer id string does. An empty or non-string value raises `InvalidPeerIdError`.
+    (docs/reference/gateway-protocol.md §2.1), so the SDK does not decode them: an id the gateway
+    does not know is its 404 (`WorkerNotFoundError`), not a local refusal. Being a `str`, a `PeerID`
+    goes wherever a peer id string does. An empty or non-string value raises `InvalidPeerIdError`.
     """
 
     __slots__ = ()
@@ -150,12 +150,13 @@ class ScatterResult(Record):
         }
 
 
-# --- Events and the live worker table (gateway-protocol.md 5.8) --------------------------------
+# --- Events and the live worker table (docs/reference/gateway-protocol.md §5.8) -------------------
 
 
 @attrs.frozen(kw_only=True)
 class WorkerOnlineEvent:
-    """A peer's telemetry was accepted while it was not in the live table (section 5.8)."""
+    """A peer's telemetry was accepted while it was not in the live table
+    (docs/reference/gateway-protocol.md §5.8)."""
 
     name: ClassVar[str] = "worker_online"
     peer_id: str
@@ -165,7 +166,8 @@ class WorkerOnlineEvent:
 
 @attrs.frozen(kw_only=True)
 class WorkerOfflineEvent:
-    """The gateway evicted a peer from its live table (section 5.8; detected within ~20 s)."""
+    """The gateway evicted a peer from its live table (docs/reference/gateway-protocol.md §5.8;
+    detected within ~20 s)."""
 
     name: ClassVar[str] = "worker_offline"
     peer_id: str

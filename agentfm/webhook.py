@@ -7,7 +7,7 @@ verify a delivery inside your own web framework.
     with WebhookReceiver(port=8000, callback=on_done, secret="shared-secret") as rx:
         client.tasks.submit_async(worker_id=peer, prompt="...", webhook_url=rx.url)
 
-What the gateway sends (gateway-protocol.md section 5.5): one `POST` per completed task, no
+What the gateway sends (docs/reference/gateway-protocol.md §5.5): one `POST` per completed task, no
 retries, `Content-Type: application/json`, the body
 `{"status":"completed","task_id":"task_...","worker_id":"..."}`, and, when the gateway has
 `AGENTFM_WEBHOOK_SECRET`, the header `X-AgentFM-Signature` (on the wire `X-Agentfm-Signature`)
@@ -35,16 +35,16 @@ are never cut. To displace a delivery an attacker must open more than `max_conne
 connections within the delivery's own round trip: a flood at that rate, not idle sockets. A
 burst of more genuine deliveries than `max_connections` at once loses the excess (raise it).
 
-What signing can and cannot prevent (gateway-protocol.md section 5.5): the signature proves the
-gateway (or someone holding the secret) produced the body, but the body carries no timestamp or
+What signing can and cannot prevent (docs/reference/gateway-protocol.md §5.5): the signature proves
+the gateway (or someone holding the secret) produced the body, but the body carries no timestamp or
 nonce, so a captured delivery stays valid forever and can be replayed. The receiver refuses a
 `task_id` it has already delivered among the last `remembered_task_ids` (in memory; with
-`dedupe_file=`, also across restarts). It cannot refuse the replay of a task id it has forgotten,
-a delivery replayed to another receiver that shares the secret, or tell when a task finished;
-over plain http anyone on the path can read deliveries. Use a secret per receiver, https where
-the gateway crosses a network, and, for certainty, accept only task ids your own
-`submit_async` calls returned. The gateway never retries, so a delivery refused or lost here is
-not sent again; nothing is sent for a failed task.
+`dedupe_file=`, also across restarts). It cannot refuse the replay of a task id it has forgotten, a
+delivery replayed to another receiver that shares the secret, or tell when a task finished; over
+plain http anyone on the path can read deliveries. Use a secret per receiver, https where the
+gateway crosses a network, and, for certainty, accept only task ids your own `submit_async` calls
+returned. The gateway never retries, so a delivery refused or lost here is not sent again; nothing
+is sent for a failed task.
 """
 
 from __future__ import annotations
@@ -107,7 +107,8 @@ Secret = str | bytes
 
 def _secret_bytes(secret: Secret) -> bytes:
     if isinstance(secret, str):
-        secret = secret.encode("utf-8")  # Go signs with the secret string's bytes (5.5)
+        # Go signs with the secret string's bytes (docs/reference/gateway-protocol.md §5.5)
+        secret = secret.encode("utf-8")
     if not isinstance(secret, bytes) or not secret:
         raise InvalidRequestError(
             "the webhook secret must be a non-empty str or bytes (None accepts unsigned calls)",

@@ -205,7 +205,8 @@ def test_capacity_refusal_is_a_200_line_without_sentinel(
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     ).encode() + body
     # The first task holds the only slot; its answer (and its 200) starts with its first byte,
-    # 30 s away (section 5.4), so it is sent on a raw socket and left unread.
+    # 30 s away (docs/reference/gateway-protocol.md §5.4), so it is sent on a raw socket and
+    # left unread.
     with socket.create_connection((agentfm_mesh.host, agentfm_mesh.port)) as running:
         running.sendall(request)
         deadline = time.monotonic() + 10

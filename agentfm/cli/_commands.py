@@ -137,8 +137,9 @@ class _Answer:
 
 
 def chat(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
-    # `--peer` is a peer id, checked here: the route would also take a name (5.10), but a name
-    # is not a verifiable identity and the flag says peer.
+    # `--peer` is a peer id, checked here: the route would also take a name
+    # (docs/reference/gateway-protocol.md §5.10), but a name is not a verifiable identity and the
+    # flag says peer.
     peer = checked_libp2p_peer_id(args.peer)
     messages = [{"role": "user", "content": args.prompt}]
     answer = _Answer(out)
@@ -182,8 +183,9 @@ def run(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
     # Checked before dispatch, so a bad setting does not cost a task.
     checked_artifact_timeout(args.artifact_timeout)
     artifacts = client.artifacts
-    # Sections 5.4 and 6: only FILES_INCOMING announces a zip; a file-less task never waits.
-    # Without --artifacts-dir the gateway's folder is unknown: nothing is harvested.
+    # docs/reference/gateway-protocol.md §5.4 and §6: only FILES_INCOMING announces a zip; a
+    # file-less task never waits. Without --artifacts-dir the gateway's folder is unknown: nothing
+    # is harvested.
     if _stream_task(client, args, out, task_id) and artifacts is not None:
         for path in artifacts.collect_for_task(task_id, args.artifact_timeout):
             out.line(f"artifact: {path}")

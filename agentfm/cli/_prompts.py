@@ -3,8 +3,9 @@
 The format is decided once, from the first non-blank line: if it is a JSON object, the whole input
 is JSON lines and every non-blank line must be an object with a string `prompt` (other keys are
 ignored); otherwise every non-blank line is a prompt, verbatim (without its line ending). Blank
-lines are skipped in both formats: the gateway refuses an empty prompt (section 5.4). A mixed
-input is refused with the line number, rather than sending a JSON text to a worker as a prompt.
+lines are skipped in both formats: the gateway refuses an empty prompt
+(docs/reference/gateway-protocol.md §5.4). A mixed input is refused with the line number, rather
+than sending a JSON text to a worker as a prompt.
 """
 
 from __future__ import annotations

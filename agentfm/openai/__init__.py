@@ -1,4 +1,5 @@
-"""`client.openai`: the gateway's OpenAI-compatible routes, typed (gateway-protocol.md 5.9-5.11).
+"""`client.openai`: the gateway's OpenAI-compatible routes, typed
+(docs/reference/gateway-protocol.md §5.9-§5.11).
 
     resp = client.openai.chat.completions.create(
         model=worker.peer_id, messages=[{"role": "user", "content": "hi"}]

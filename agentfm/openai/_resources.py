@@ -1,10 +1,11 @@
 """`client.openai.models`, `.chat.completions` and `.completions`, sync and async.
 
-The request checks (what the gateway would refuse anyway, gateway-protocol.md 5.10 / 5.11) and
-the answer parsing are shared I/O-free functions; the `Xyz` and `AsyncXyz` classes only send and
-wait. Completions are read through `client._stream` in both modes: the gateway answers a
-non-streamed completion only after the worker finished (5.10), which can take minutes, so the
-answer gets the long read timeout of a task stream rather than the client's per-request one.
+The request checks (what the gateway would refuse anyway,
+docs/reference/gateway-protocol.md §5.10 / §5.11) and the answer parsing are shared I/O-free
+functions; the `Xyz` and `AsyncXyz` classes only send and wait. Completions are read through
+`client._stream` in both modes: the gateway answers a non-streamed completion only after the worker
+finished (docs/reference/gateway-protocol.md §5.10), which can take minutes, so the answer gets the
+long read timeout of a task stream rather than the client's per-request one.
 """
 
 from __future__ import annotations
@@ -166,7 +167,8 @@ def chat_request(
 def completion_request(
     model: object, prompt: object, stream: object, extra: Mapping[str, Any]
 ) -> CompletionRequest:
-    """The body of `/v1/completions`, checked the way the gateway would check it (5.11)."""
+    """The body of `/v1/completions`, checked the way the gateway would check it
+    (docs/reference/gateway-protocol.md §5.11)."""
     request = CompletionRequest(
         model=_checked_model(model),
         prompt=_checked_prompt(prompt),
@@ -461,7 +463,8 @@ class Completions:
     def create(
         self, *, model: str, prompt: str, stream: bool = False, **extra: Any
     ) -> TextCompletion | Stream[TextCompletionChunk]:
-        """Run a text completion: `prompt` goes to the worker verbatim (5.11).
+        """Run a text completion: `prompt` goes to the worker verbatim
+        (docs/reference/gateway-protocol.md §5.11).
 
         Other keyword arguments are sent as given. With `stream=True`, returns a `Stream` of
         `TextCompletionChunk`; otherwise the `TextCompletion`.

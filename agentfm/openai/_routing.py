@@ -1,9 +1,9 @@
 """`AgentFMRoutingWarning`: said once per model string when an OpenAI call names a worker loosely.
 
-The gateway's model matcher (gateway-protocol.md 5.10) accepts any string as `model`: a peer id
-pins one worker, while an agent name or an engine picks whichever peer advertises it, and any
-peer can advertise any name. That is allowed, so it is a warning, not an error; as in 0.3.0 it
-is said once per distinct model string in the process, not on every call.
+The gateway's model matcher (docs/reference/gateway-protocol.md §5.10) accepts any string as
+`model`: a peer id pins one worker, while an agent name or an engine picks whichever peer advertises
+it, and any peer can advertise any name. That is allowed, so it is a warning, not an error; as in
+0.3.0 it is said once per distinct model string in the process, not on every call.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ _warned_models: set[str] = set()
 def looks_like_peer_id(model: str) -> bool:
     """True when `model` is meant as a peer id: a `12D3KooW`/`Qm` prefix or any libp2p id.
 
-    The gateway trims `model` before matching (5.10), so surrounding spaces do not matter.
+    The gateway trims `model` before matching (docs/reference/gateway-protocol.md §5.10), so
+    surrounding spaces do not matter.
     """
     text = model.strip()
     return text.startswith(PEER_ID_PREFIXES) or is_peer_id(text)

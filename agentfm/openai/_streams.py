@@ -1,8 +1,9 @@
 """Streamed OpenAI-route answers: `Stream` and `AsyncStream` yield typed chunks as they arrive.
 
-The gateway answers `stream: true` with Server-Sent Events (gateway-protocol.md 5.10, 5.11): one
-`data: <json chunk>` frame per output line, then `data: [DONE]`. How a stream ended is judged by
-`ChunkDecoder`, shared by both stream classes, which only read and close:
+The gateway answers `stream: true` with Server-Sent Events
+(docs/reference/gateway-protocol.md §5.10, §5.11): one `data: <json chunk>` frame per output line,
+then `data: [DONE]`. How a stream ended is judged by `ChunkDecoder`, shared by both stream classes,
+which only read and close:
 
 * `[DONE]` is a normal end;
 * a worker failure is reported in-band as a last chunk whose content is

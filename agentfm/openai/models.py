@@ -1,14 +1,15 @@
-"""The typed answers of the gateway's OpenAI-compatible routes (gateway-protocol.md 5.9-5.11).
+"""The typed answers of the gateway's OpenAI-compatible routes
+(docs/reference/gateway-protocol.md §5.9-§5.11).
 
 Attribute access follows the official `openai` package (`resp.choices[0].message.content`,
 `chunk.choices[0].delta.content`), plus AgentFM's own fields (`chunk.agentfm_peer_id`,
 `chunk.agentfm_task_id`, `ModelEntry.agentfm_engine`, ...). The classes are rendered from
 schema/openapi.yaml (`agentfm_gateway.records`) and read leniently: a key a gateway generation
 does not send takes its default (`agentfm_peer_id`/`agentfm_task_id` are None before gateway
-1.3.0, gateway-versions.md §11; a missing `usage` is zeros; a missing `delta` key is None),
-unknown keys are kept, and a value of the wrong type is refused. The 0.3.0 names of the choice
-and delta classes (`ChatChoice`, `ChatChunkChoice`, `ChatChoiceDelta`, `CompletionChoice`) are
-the same classes.
+1.3.0, docs/reference/gateway-versions.md §11; a missing `usage` is zeros; a missing `delta` key is
+None), unknown keys are kept, and a value of the wrong type is refused. The 0.3.0 names of the
+choice and delta classes (`ChatChoice`, `ChatChunkChoice`, `ChatChoiceDelta`, `CompletionChoice`)
+are the same classes.
 """
 
 from __future__ import annotations

@@ -17,9 +17,10 @@ test run) does not import the server stack.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentfm._lazy import lazy_attributes
+from agentfm.testing._extras import sim_extra_required
 
 if TYPE_CHECKING:
     from agentfm.testing._bodies import task_body
@@ -62,4 +63,10 @@ _LOCATIONS = {
 }
 
 
-__getattr__, __dir__ = lazy_attributes(__name__, _LOCATIONS, __all__)
+_load_attribute, __dir__ = lazy_attributes(__name__, _LOCATIONS, __all__)
+
+
+def __getattr__(name: str) -> Any:
+    # Every name here lives beside the server stack: without the [sim] extra, say how to get it.
+    with sim_extra_required(f"agentfm.testing.{name}"):
+        return _load_attribute(name)

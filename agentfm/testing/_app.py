@@ -1,9 +1,10 @@
 """The simulator's ASGI application: Go ServeMux routing plus the gateway's middleware.
 
-Plain ASGI rather than a framework router, because the mux semantics (section 2) and the gate
-order of wrapped routes (section 4.2: CORS headers, OPTIONS, Origin, bearer auth, then the
+Plain ASGI rather than a framework router, because the mux semantics
+(docs/reference/gateway-protocol.md §2) and the gate order of wrapped routes
+(docs/reference/gateway-protocol.md §4.2: CORS headers, OPTIONS, Origin, bearer auth, then the
 handler's own method check) must be reproduced exactly. Which wrapper a route gets is table 4.1;
-older releases register fewer routes and fewer gates (gateway-versions.md sections 2 and 4).
+older releases register fewer routes and fewer gates (docs/reference/gateway-versions.md §2 and §4).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ Handler = Callable[[Boss, Request], Awaitable[Reply | StreamReply | AbortConnect
 CORS_HEADERS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-    # Authorization is not listed upstream either (section 4.2).
+    # Authorization is not listed upstream either (docs/reference/gateway-protocol.md §4.2).
     ("Access-Control-Allow-Headers", "Content-Type"),
 ]
 
@@ -89,7 +90,7 @@ ROUTES: dict[str, Route] = {
 
 
 def routes_for(generation: GatewayGeneration) -> dict[str, Route]:
-    """The route table of a release (gateway-versions.md 2 and 4).
+    """The route table of a release (docs/reference/gateway-versions.md §2 and §4).
 
     1.1.0 wraps its three routes in CORS and has no auth; 1.2.0 serves `/metrics` bare.
     """
@@ -182,7 +183,7 @@ class GatewayApp:
         return reply
 
     async def _gated(self, route: Route, request: Request) -> Reply | StreamReply | AbortConnection:
-        """Steps 2-5 of section 4.2 for a CORS-wrapped route."""
+        """Steps 2-5 of docs/reference/gateway-protocol.md §4.2 for a CORS-wrapped route."""
         boss = self.boss
         if request.method == "OPTIONS":
             return Reply(200)

@@ -1,6 +1,6 @@
 """The gateway's request gates: the Origin check, bearer-token parsing and the failure limiter.
 
-Section 4 of gateway-protocol.md. Pure logic plus one small thread-safe limiter; the app wires
+docs/reference/gateway-protocol.md §4. Pure logic plus one small thread-safe limiter; the app wires
 them in the order of 4.2 (CORS headers, OPTIONS, Origin, auth, the handler's method check).
 """
 
@@ -27,7 +27,7 @@ __all__ = [
 
 MIN_API_KEY_BYTES = 16
 
-# The metric labels of agentfm_auth_attempts_total (section 4.4).
+# The metric labels of agentfm_auth_attempts_total (docs/reference/gateway-protocol.md §4.4).
 AuthOutcome = Literal["ok", "missing", "malformed", "invalid", "rate_limited"]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*$")
@@ -35,8 +35,8 @@ _LOOPBACK_ORIGIN_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def parse_api_keys(raw: str | None) -> list[str]:
-    """`AGENTFM_API_KEYS` as the gateway reads it (section 1.2): split on commas, trimmed,
-    empties skipped, duplicates collapsed (first occurrence kept).
+    """`AGENTFM_API_KEYS` as the gateway reads it (docs/reference/gateway-protocol.md §1.2): split
+    on commas, trimmed, empties skipped, duplicates collapsed (first occurrence kept).
 
     Raises ValueError, mentioning `shorter than 16 chars`, for a token under 16 bytes.
     """
@@ -83,7 +83,8 @@ def _origin_host(origin: str) -> tuple[str, str] | None:
 
 
 def origin_allowed(origin: str | None, *, allow_file_origin: bool) -> bool:
-    """The Origin rule for state-changing requests (section 4.2 step 3)."""
+    """The Origin rule for state-changing requests (docs/reference/gateway-protocol.md §4.2 step
+    3)."""
     if origin is None or origin == "":
         return True
     if origin == "null":
@@ -114,7 +115,8 @@ _MALFORMED = "missing or malformed Bearer token"
 
 
 def check_bearer(authorization_values: Sequence[str], keys: Iterable[bytes]) -> AuthVerdict:
-    """Parse the Authorization header(s) exactly as section 4.3 and compare in constant time."""
+    """Parse the Authorization header(s) exactly as docs/reference/gateway-protocol.md §4.3 and
+    compare in constant time."""
     if len(authorization_values) > 1:
         return AuthVerdict("malformed", "unauthorized", "multiple Authorization headers")
     value = authorization_values[0].strip() if authorization_values else ""
@@ -136,7 +138,7 @@ def check_bearer(authorization_values: Sequence[str], keys: Iterable[bytes]) -> 
 
 
 class FailureLimiter:
-    """Per-IP token buckets for failed auth attempts (section 4.4).
+    """Per-IP token buckets for failed auth attempts (docs/reference/gateway-protocol.md §4.4).
 
     30 tokens, refilled at 0.5 per second; each failure takes one; a failure finding less than
     one token is rate limited and takes nothing. At most 4096 IPs (least recently seen evicted);

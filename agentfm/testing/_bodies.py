@@ -12,8 +12,8 @@ __all__ = ["task_body"]
 
 def task_body(text: str = "", *, files_incoming: bool = False) -> str:
     """The body of a completed `POST /api/execute`: the worker's output `text`, then the
-    completion sentinel line (gateway-protocol.md 5.4) the SDK requires before it calls a task
-    done. `files_incoming=True` announces an artifact zip instead of none.
+    completion sentinel line (docs/reference/gateway-protocol.md §5.4) the SDK requires before it
+    calls a task done. `files_incoming=True` announces an artifact zip instead of none.
 
         respx.post(f"{GW}/api/execute").mock(
             return_value=httpx.Response(200, text=task_body("hello"))

@@ -1,9 +1,10 @@
 """The simulated Boss: its live worker table, task dispatch to simulated workers, and artifacts.
 
 This is the state every route reads: which workers are online (the "live telemetry table" of
-gateway-protocol.md 8.1) and what their telemetry says, the trust gate (section 7), task runs
-with the worker's capacity check, faults and output (sections 5.4 and 8.2), artifact zips and
-sidecars (section 6), metrics and events. HTTP lives in the route modules.
+docs/reference/gateway-protocol.md §8.1) and what their telemetry says, the trust gate
+(docs/reference/gateway-protocol.md §7), task runs with the worker's capacity check, faults and
+output (docs/reference/gateway-protocol.md §5.4 and §8.2), artifact zips and sidecars
+(docs/reference/gateway-protocol.md §6), metrics and events. HTTP lives in the route modules.
 
 Threading: routes run on the server's event loop; `MeshSimulator` changes workers from the
 caller's thread. All shared state sits behind one lock, and events are published thread-safely.
@@ -56,7 +57,7 @@ __all__ = [
 
 logger = logging.getLogger("agentfm.sim")
 
-# Section 8.1: a worker publishes telemetry about every 3 s.
+# docs/reference/gateway-protocol.md §8.1: a worker publishes telemetry about every 3 s.
 TELEMETRY_PERIOD_SECONDS = 3.0
 # Extra CPU load a running task adds to a simulated worker's telemetry.
 CPU_PER_TASK_PCT = 30.0
@@ -72,9 +73,10 @@ class WorkerStreamReset(Exception):
 
 @dataclass(frozen=True)
 class BossConfig:
-    """Gateway settings that come from flags and environment (sections 1.1 and 1.2), plus the
-    simulator's test knobs (heartbeat, async artifact wait and cap) and the gateway release it
-    reproduces (`generation`, gateway-versions.md)."""
+    """Gateway settings that come from flags and environment
+    (docs/reference/gateway-protocol.md §1.1 and §1.2), plus the simulator's test knobs (heartbeat,
+    async artifact wait and cap) and the gateway release it reproduces (`generation`,
+    docs/reference/gateway-versions.md)."""
 
     api_keys: tuple[str, ...] = ()
     reputation_floor: float = -0.5
@@ -91,7 +93,8 @@ class BossConfig:
 
 @dataclass(frozen=True)
 class Telemetry:
-    """One telemetry pulse as the Boss stores it (section 8.1), with the time it arrived."""
+    """One telemetry pulse as the Boss stores it (docs/reference/gateway-protocol.md §8.1), with the
+    time it arrived."""
 
     peer_id: str
     cpu_cores: int
@@ -115,7 +118,8 @@ class Telemetry:
 
     @property
     def hardware(self) -> str:
-        """`<model> (CPU: <cores> Cores)` or `<model> (GPU VRAM: <used>/<total> GB)` (5.3)."""
+        """`<model> (CPU: <cores> Cores)` or `<model> (GPU VRAM: <used>/<total> GB)`
+        (docs/reference/gateway-protocol.md §5.3)."""
         if self.has_gpu:
             return f"{self.model} (GPU VRAM: {self.gpu_used_gb:.1f}/{self.gpu_total_gb:.1f} GB)"
         return f"{self.model} (CPU: {self.cpu_cores} Cores)"
@@ -391,7 +395,8 @@ class Boss:
         self.created_monotonic = time.monotonic()
         self._workers: dict[str, SimulatedWorker] = {}
         self._next_index = 0
-        # Last telemetry of peers seen online in this process, kept after they go offline (5.3).
+        # Last telemetry of peers seen online in this process, kept after they go offline
+        # (docs/reference/gateway-protocol.md §5.3).
         self._last_telemetry: dict[str, Telemetry] = {}
         self.async_in_flight = 0
         self.async_jobs: set[asyncio.Task[None]] = set()
@@ -481,7 +486,7 @@ class Boss:
         with self.lock:
             return self._last_telemetry.get(peer_id)
 
-    # --- trust gate (section 7) -------------------------------------------------------------
+    # --- trust gate (docs/reference/gateway-protocol.md §7) ---------------------------------------
 
     def trust_refusal(self, peer_id: str) -> str | None:
         """The refusal reason of the trust gate, or None when dispatch is allowed."""
@@ -494,8 +499,9 @@ class Boss:
     # --- dispatch ---------------------------------------------------------------------------
 
     def mint_task_id(self) -> str:
-        """A server-minted task id: `task_` + 24 lowercase hex (section 2.1); 1.1.0 used
-        `task_` + decimal Unix nanoseconds (gateway-versions.md 9)."""
+        """A server-minted task id: `task_` + 24 lowercase hex
+        (docs/reference/gateway-protocol.md §2.1); 1.1.0 used `task_` + decimal Unix nanoseconds
+        (docs/reference/gateway-versions.md §9)."""
         if not self.config.generation.mints_hex_task_ids:
             return f"task_{time.time_ns()}"
         return new_task_id()
@@ -503,11 +509,12 @@ class Boss:
     def dispatch(
         self, worker: SimulatedWorker, prompt: str, task_id: str, *, counted: bool
     ) -> TaskRun:
-        """Dial the worker and hand it the task (section 8.2).
+        """Dial the worker and hand it the task (docs/reference/gateway-protocol.md §8.2).
 
-        Writes the sidecar first (it exists even for tasks that never ran, section 6). Raises
-        WorkerUnreachable when the dial fails. The worker then checks its capacity before
-        reading the task: a full worker answers with the refusal line and no sentinel.
+        Writes the sidecar first (it exists even for tasks that never ran,
+        docs/reference/gateway-protocol.md §6). Raises WorkerUnreachable when the dial fails. The
+        worker then checks its capacity before reading the task: a full worker answers with the
+        refusal line and no sentinel.
         """
         if self.config.generation.writes_artifact_sidecar:
             self.write_sidecar(worker, task_id)
@@ -558,10 +565,11 @@ class Boss:
         with self.lock:
             worker.current_tasks = max(0, worker.current_tasks - 1)
 
-    # --- artifacts (section 6) --------------------------------------------------------------
+    # --- artifacts (docs/reference/gateway-protocol.md §6) ----------------------------------------
 
     def artifact_path(self, task_id: str) -> Path:
-        """Where the zip of `task_id` lands (section 6; gateway-versions.md 13 before 1.3.0)."""
+        """Where the zip of `task_id` lands (docs/reference/gateway-protocol.md §6;
+        docs/reference/gateway-versions.md §13 before 1.3.0)."""
         return self.artifacts_dir / f"{self._artifact_stem(task_id)}.zip"
 
     def _artifact_stem(self, task_id: str) -> str:
@@ -601,7 +609,7 @@ class Boss:
 
     def store_artifact(self, task_id: str, files: dict[str, str]) -> None:
         """Write the task's zip as `<task_id>.zip.part`, then rename it into place (before
-        1.3.0 straight into `<task_id>.zip`, gateway-versions.md 13)."""
+        1.3.0 straight into `<task_id>.zip`, docs/reference/gateway-versions.md §13)."""
         final = self.artifact_path(task_id)
         partial = final.with_name(final.name + ".part")
         if not self.config.generation.writes_artifact_sidecar:
@@ -638,7 +646,8 @@ class Boss:
             return True
 
     def reserve_async_slot_unbounded(self) -> None:
-        """Count an async task in flight without a cap (1.1.0, gateway-versions.md 10)."""
+        """Count an async task in flight without a cap (1.1.0,
+        docs/reference/gateway-versions.md §10)."""
         with self.lock:
             self.async_in_flight += 1
 
@@ -659,7 +668,7 @@ def _go_base_name(path: str) -> str:
 
 def _walk_order(files: Iterable[str]) -> list[str]:
     """Zip entries in the worker's filepath.Walk order: each directory (with a trailing `/`)
-    before its contents, names sorted within a directory (section 6)."""
+    before its contents, names sorted within a directory (docs/reference/gateway-protocol.md §6)."""
     tree: dict[str, Any] = {}
     for name in files:
         node = tree

@@ -1,4 +1,5 @@
-"""The `/v1/events` publisher: fan-out of mesh events to SSE subscribers (section 5.8).
+"""The `/v1/events` publisher: fan-out of mesh events to SSE subscribers
+(docs/reference/gateway-protocol.md §5.8).
 
 Each subscriber has a buffer of 16 events; when it is full the event is dropped for that
 subscriber only, so a slow reader never holds up the others. Publishing is safe from any

@@ -1,15 +1,14 @@
 """How the Go gateway reads JSON request bodies into its structs (encoding/json semantics).
 
 Clients observe these rules through which bodies get a 400 and which get through
-(gateway-protocol.md section 2): bodies are truncated at the route's cap, not refused; only the
-first JSON value counts (trailing data is ignored); unknown fields are ignored; object keys match
-struct fields case-insensitively (an exact match wins); members apply in order, so a later
+(docs/reference/gateway-protocol.md §2): bodies are truncated at the route's cap, not refused; only
+the first JSON value counts (trailing data is ignored); unknown fields are ignored; object keys
+match struct fields case-insensitively (an exact match wins); members apply in order, so a later
 duplicate overwrites an earlier one; `null` leaves a string, bool or number field as it is and
-zeroes an interface or slice; a type mismatch on a known field, `NaN`, or a fraction for an
-integer field is an error, the first one reported after the whole object was read. Error texts
-are Go's, word for word, where a route echoes them (`/api/relay/test`): the syntax errors come
-from a port of encoding/json's scanner, the type errors name the struct in the gateway's package
-(`boss`).
+zeroes an interface or slice; a type mismatch on a known field, `NaN`, or a fraction for an integer
+field is an error, the first one reported after the whole object was read. Error texts are Go's,
+word for word, where a route echoes them (`/api/relay/test`): the syntax errors come from a port of
+encoding/json's scanner, the type errors name the struct in the gateway's package (`boss`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """How the Go gateway puts bytes on the wire: JSON encoding, error bodies and timestamps.
 
 Every simulator route answers through these helpers so that the simulator's bytes match the
-real Boss's (gateway-protocol.md sections 2 and 3), including the quirks clients can observe:
-the encoder's trailing newline, HTML escaping on most routes, integral floats written without a
-fraction, RFC 3339 timestamps in the host's local zone with trimmed nanoseconds.
+real Boss's (docs/reference/gateway-protocol.md §2 and §3), including the quirks clients can
+observe: the encoder's trailing newline, HTML escaping on most routes, integral floats written
+without a fraction, RFC 3339 timestamps in the host's local zone with trimmed nanoseconds.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 JSON_CONTENT_TYPE = "application/json"
-# Go's http.Error always sets this exact value (section 3.1).
+# Go's http.Error always sets this exact value (docs/reference/gateway-protocol.md §3.1).
 PLAIN_TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
@@ -106,7 +106,8 @@ def json_response(
     sort_keys: bool = False,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """A body written by Go's json.Encoder: compact, then one newline (section 2)."""
+    """A body written by Go's json.Encoder: compact, then one newline
+    (docs/reference/gateway-protocol.md §2)."""
     body = go_json(value, escape_html=escape_html, sort_keys=sort_keys) + b"\n"
     return Response(
         body,
@@ -118,7 +119,8 @@ def json_response(
 def plain_text_response(
     status_code: int, message: str, *, headers: Mapping[str, str] | None = None
 ) -> Response:
-    """Go's http.Error: the message plus a newline, as text/plain with nosniff (section 3.1)."""
+    """Go's http.Error: the message plus a newline, as text/plain with nosniff
+    (docs/reference/gateway-protocol.md §3.1)."""
     return Response(
         (message + "\n").encode("utf-8"),
         status_code=status_code,
@@ -138,7 +140,8 @@ def envelope_response(
     error_type: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """The OpenAI-style error envelope (section 3.2); `type` follows from the status by default."""
+    """The OpenAI-style error envelope (docs/reference/gateway-protocol.md §3.2); `type` follows
+    from the status by default."""
     if error_type is None:
         error_type = "server_error" if status_code >= 500 else "invalid_request_error"
     body = {"error": {"message": message, "type": error_type, "code": code}}

@@ -107,8 +107,8 @@ class StreamReply:
     # Called once the reply is over, however it ended (even if `chunks` never started).
     on_close: Callable[[], None] | None = None
     # Go writes the status and headers with the first body byte unless the handler flushes
-    # first (`/api/execute`: "200 implicit on first byte", section 5.4): nothing is sent while
-    # the worker has not answered yet.
+    # first (`/api/execute`: "200 implicit on first byte", docs/reference/gateway-protocol.md
+    # §5.4): nothing is sent while the worker has not answered yet.
     headers_with_first_chunk: bool = False
 
     def add_headers(self, headers: list[tuple[str, str]]) -> None:
@@ -118,7 +118,7 @@ class StreamReply:
 @dataclass
 class AbortConnection:
     """No response at all: the connection is dropped, as Go's server does when a handler
-    panics (1.1.0 on a short client task id, gateway-versions.md 9)."""
+    panics (1.1.0 on a short client task id, docs/reference/gateway-versions.md §9)."""
 
 
 ABORT_EXTENSION = "agentfm.abort"
@@ -201,7 +201,7 @@ async def send_reply(send: Send, receive: Receive, reply: Reply | StreamReply) -
 def plain_reply(
     status: int, message: str, *, headers: list[tuple[str, str]] | None = None
 ) -> Reply:
-    """Go's http.Error (section 3.1) as a Reply."""
+    """Go's http.Error (docs/reference/gateway-protocol.md §3.1) as a Reply."""
     reply = from_starlette(plain_text_response(status, message))
     reply.add_headers(headers or [])
     return reply
@@ -210,7 +210,7 @@ def plain_reply(
 def envelope_reply(
     status: int, code: str, message: str, *, headers: list[tuple[str, str]] | None = None
 ) -> Reply:
-    """The OpenAI-style error envelope (section 3.2) as a Reply."""
+    """The OpenAI-style error envelope (docs/reference/gateway-protocol.md §3.2) as a Reply."""
     reply = from_starlette(envelope_response(status, code, message))
     reply.add_headers(headers or [])
     return reply

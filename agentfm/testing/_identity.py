@@ -1,4 +1,5 @@
-"""The Boss identity key file: `./.agentfm_api_identity.key` in the working directory (1.1, 6).
+"""The Boss identity key file: `./.agentfm_api_identity.key` in the working directory
+(docs/reference/gateway-protocol.md §1.1, §6).
 
 A libp2p-marshalled Ed25519 private key: bytes `08 01 12 40`, the 32-byte seed, the 32-byte
 public key. Created with mode 0600 on first run and reused afterwards, so the Boss peer id is

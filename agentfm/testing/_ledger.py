@@ -1,17 +1,19 @@
 """The simulator's ledger: the Boss's signed own log, its inbox, comment bodies and reputation.
 
-Pure Python, no HTTP. The simulator's `/v1/peers/*` routes (gateway-protocol.md 5.12), its trust
-gate (section 7), `/api/workers?include_offline=true` (5.3) and `/v1/about` `ledger_tree_size`
-(5.7) all read and write through `Ledger`.
+Pure Python, no HTTP. The simulator's `/v1/peers/*` routes
+(docs/reference/gateway-protocol.md §5.12), its trust gate (docs/reference/gateway-protocol.md §7),
+`/api/workers?include_offline=true` (docs/reference/gateway-protocol.md §5.3) and `/v1/about`
+`ledger_tree_size` (docs/reference/gateway-protocol.md §5.7) all read and write through `Ledger`.
 
-What is stored, and how (section 5.12.4):
+What is stored, and how (docs/reference/gateway-protocol.md §5.12.4):
 
 * The **own log**: Ratings and Comments the Boss signed, each chained to the previous one by
   `prev_hash` (the previous entry's leaf hash, 32 zero bytes for the first) and committed to by an
   RFC 6962 tree whose head the Boss signs. Only these entries are provable.
 * The **inbox**: entries other peers signed about someone. Each rater has its own chain, so an
   inbox entry's `entry_hash` is its leaf hash in the *rater's* log, never provable here.
-* Comment bodies, keyed by CID (`1220` + SHA-256 hex of the UTF-8 text, section 2.1).
+* Comment bodies, keyed by CID (`1220` + SHA-256 hex of the UTF-8 text,
+  docs/reference/gateway-protocol.md §2.1).
 
 Peer ids are normalised to the base58 form Go prints (`peer.ID.String()`), so a subject given as
 a CIDv1 `bafz...` id and as `12D3KooW...` is the same peer; the HTTP side echoes the path string
@@ -66,7 +68,8 @@ __all__ = [
 
 Kind = Literal["Rating", "Comment"]
 
-# A rater whose honesty score reaches this is "verified" (sections 5.12.1 and 5.12.3).
+# A rater whose honesty score reaches this is "verified"
+# (docs/reference/gateway-protocol.md §5.12.1 and §5.12.3).
 VERIFIED_RATER_THRESHOLD = 0.1
 # The Boss's own base honesty unless configured: EigenTrust pre-trusts the local peer, and this
 # makes the Boss's own entries show as `verified` raters and its ratings count (see honesty_score).
@@ -104,7 +107,7 @@ class LedgerEntry:
 
 @dataclass(frozen=True)
 class InclusionProof:
-    """What `GET /v1/peers/{id}/proof` reports (5.12.4)."""
+    """What `GET /v1/peers/{id}/proof` reports (docs/reference/gateway-protocol.md §5.12.4)."""
 
     entry_hash: bytes
     position: int  # 0-based
@@ -120,11 +123,13 @@ class LedgerError(Exception):
 
 
 class EntryNotFound(LedgerError):
-    """The hash is not in the Boss's own log (404 `entry_not_found`, 5.12.4)."""
+    """The hash is not in the Boss's own log (404 `entry_not_found`,
+    docs/reference/gateway-protocol.md §5.12.4)."""
 
 
 class BadSignature(LedgerError):
-    """A caller-signed comment's signature does not verify (401 `bad_signature`, 5.12.5)."""
+    """A caller-signed comment's signature does not verify (401 `bad_signature`,
+    docs/reference/gateway-protocol.md §5.12.5)."""
 
 
 class NonSelfSubmitter(LedgerError):
@@ -139,7 +144,8 @@ def _raw_peer_id(text: str) -> bytes:
 
 
 def canonical_bytes(entry: LedgerEntry) -> bytes:
-    """What an entry's leaf hash and signature cover (5.12.4): all fields but the signature."""
+    """What an entry's leaf hash and signature cover (docs/reference/gateway-protocol.md §5.12.4):
+    all fields but the signature."""
     rater = _raw_peer_id(entry.rater_peer_id)
     subject = _raw_peer_id(entry.subject_peer_id)
     if entry.kind == "Rating":
@@ -343,7 +349,8 @@ class Ledger:
         attached_rating_hash: bytes | None = None,
         timestamp_unix_ns: int | None = None,
     ) -> LedgerEntry:
-        """Store the body and append a Boss-signed Comment (`/comments/self`, 5.12.6)."""
+        """Store the body and append a Boss-signed Comment (`/comments/self`,
+        docs/reference/gateway-protocol.md §5.12.6)."""
         return self._append(
             self._boss_key,
             subject_peer_id,
@@ -366,7 +373,8 @@ class Ledger:
         language: str,
         attached_rating_hash: bytes | None,
     ) -> LedgerEntry:
-        """Accept a caller-signed comment (5.12.5) and append it, re-signed, to the own log.
+        """Accept a caller-signed comment (docs/reference/gateway-protocol.md §5.12.5) and append
+        it, re-signed, to the own log.
 
         Raises NonSelfSubmitter unless the rater is the Boss, then stores the body (the real
         Boss stores it before verifying, so it stays readable even when the signature fails),
@@ -436,7 +444,8 @@ class Ledger:
     ) -> LedgerEntry:
         """Record a Comment another peer signed, and its body.
 
-        The body is stored as if the fetch from its author (5.12.7) had already succeeded.
+        The body is stored as if the fetch from its author
+        (docs/reference/gateway-protocol.md §5.12.7) had already succeeded.
         """
         return self._append(
             self._inbox_key(rater_key_seed),
@@ -473,7 +482,8 @@ class Ledger:
             return set(self._state.by_subject)
 
     def prove(self, entry_hash: bytes) -> InclusionProof:
-        """The inclusion proof of an own-log entry against the current head (5.12.4).
+        """The inclusion proof of an own-log entry against the current head
+        (docs/reference/gateway-protocol.md §5.12.4).
 
         EntryNotFound for anything else, inbox entries included.
         """
@@ -530,12 +540,14 @@ class Ledger:
             return self._honesty_locked(_peer_key(peer_id))
 
     def is_equivocator(self, peer_id: str) -> bool:
-        """True when the peer was configured as an equivocator (trust gate check 1, section 7)."""
+        """True when the peer was configured as an equivocator (trust gate check 1,
+        docs/reference/gateway-protocol.md §7)."""
         with self._lock:
             return self._base_locked(_peer_key(peer_id)).is_equivocator
 
     def is_verified_rater(self, peer_id: str) -> bool:
-        """True when the peer's honesty score is at least 0.1 (`rater_status`, 5.12.3)."""
+        """True when the peer's honesty score is at least 0.1 (`rater_status`,
+        docs/reference/gateway-protocol.md §5.12.3)."""
         with self._lock:
             return self._honesty_locked(_peer_key(peer_id)) >= VERIFIED_RATER_THRESHOLD
 

@@ -43,7 +43,8 @@ FailMode = Literal["none", "drop", "refuse", "unreachable"]
 FAIL_MODES: tuple[FailMode, ...] = ("none", "drop", "refuse", "unreachable")
 DEFAULT_SEED = 7
 
-# Limits the real worker applies to its own flags (gateway-protocol.md 5.3 and 11, item 16).
+# Limits the real worker applies to its own flags (docs/reference/gateway-protocol.md §5.3 and §11,
+# item 16).
 MAX_NAME_CHARS = 20
 MAX_ENGINE_CHARS = 200
 MAX_DESCRIPTION_BYTES = 3000
@@ -262,7 +263,8 @@ def _validate_worker(spec: WorkerSpec) -> None:
         )
     if spec.max_tasks < 1:
         raise _WorkerProblem("'max_tasks' must be at least 1")
-    # The Boss ignores telemetry with cpu_cores <= 0 (section 8.1): such a worker never shows.
+    # The Boss ignores telemetry with cpu_cores <= 0 (docs/reference/gateway-protocol.md §8.1): such
+    # a worker never shows.
     if spec.cpu_cores < 1:
         raise _WorkerProblem("'cpu_cores' must be at least 1")
     if spec.delay_seconds < 0:
@@ -381,6 +383,7 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def kebab_case(name: str) -> str:
-    """The real worker's default capability tag: the agent name in kebab-case (section 8.1)."""
+    """The real worker's default capability tag: the agent name in kebab-case
+    (docs/reference/gateway-protocol.md §8.1)."""
     spaced = _CAMEL_BOUNDARY.sub(" ", name)
     return "-".join(part.lower() for part in _KEBAB_SPLIT.split(spaced) if part)

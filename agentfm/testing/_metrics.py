@@ -1,4 +1,5 @@
-"""The Boss's Prometheus metrics: the series of gateway-protocol.md 5.2, really counting.
+"""The Boss's Prometheus metrics: the series of docs/reference/gateway-protocol.md §5.2, really
+counting.
 
 Every label tuple exists from the start at 0, as the real gateway pre-creates them. `render()`
 writes the Prometheus text exposition format (0.0.4) the way client_golang does: HELP and TYPE
@@ -97,7 +98,8 @@ class Metrics:
         self._duration_count = 0
 
     def count_task(self, status: str, duration_seconds: float) -> None:
-        """One task of agentfm_tasks_total; every counted task is also timed (5.2)."""
+        """One task of agentfm_tasks_total; every counted task is also timed
+        (docs/reference/gateway-protocol.md §5.2)."""
         with self._lock:
             self.tasks[status] += 1
             self._duration_sum += duration_seconds

@@ -1,4 +1,5 @@
-"""Just enough multiaddr parsing for `POST /api/relay/test` (gateway-protocol.md 5.6).
+"""Just enough multiaddr parsing for `POST /api/relay/test`
+(docs/reference/gateway-protocol.md §5.6).
 
 Parses the text form of the protocols a relay address uses, with error texts modelled on
 go-multiaddr's, splits off the trailing `/p2p/<id>`, and applies the relay test's address-range
@@ -147,7 +148,8 @@ def parse_multiaddr(text: str) -> Multiaddr:
 
 
 def disallowed_relay_ip(address: str) -> bool:
-    """Private, link-local, unspecified or multicast (5.6); loopback and public are allowed."""
+    """Private, link-local, unspecified or multicast (docs/reference/gateway-protocol.md §5.6);
+    loopback and public are allowed."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped

@@ -1,4 +1,4 @@
-"""Go `http.ServeMux` routing as the gateway registers it (gateway-protocol.md section 2).
+"""Go `http.ServeMux` routing as the gateway registers it (docs/reference/gateway-protocol.md §2).
 
 Exact-match routes, the two prefix subtrees, a 301 from `/v1/peers` and `/ui/peer` to the slash
 form, a 301 for any non-canonical path (`//`, `/./`, `..`) to the cleaned one (query kept), and
@@ -105,7 +105,7 @@ def resolve(
     """Route a decoded request path the way the gateway's ServeMux does.
 
     `exact` and `prefixes` are the registered patterns (an older release registers fewer,
-    gateway-versions.md section 2).
+    docs/reference/gateway-versions.md §2).
     """
     cleaned = _mux_clean_path(path)
     pattern = _match(cleaned, exact, prefixes)

@@ -1,11 +1,11 @@
 """The OpenAI-compatible routes: `/v1/models`, `/v1/chat/completions`, `/v1/completions`.
 
-Gateway-protocol.md 5.9-5.11: request validation and its envelope codes, prompt flattening, the
-three-tier model matcher over trust-permitted online workers, line filtering of the worker's
-stream (sentinel lines dropped, `\\n` after every kept line), and the exact JSON and SSE shapes.
-These routes dispatch real simulated tasks, so capacity, artifacts and sidecars behave as on
-`/api/execute`. 1.2.0's differences (gateway-versions.md 8 and 11) are asked of the Boss's
-`generation`.
+docs/reference/gateway-protocol.md §5.9-§5.11: request validation and its envelope codes, prompt
+flattening, the three-tier model matcher over trust-permitted online workers, line filtering of the
+worker's stream (sentinel lines dropped, `\\n` after every kept line), and the exact JSON and SSE
+shapes. These routes dispatch real simulated tasks, so capacity, artifacts and sidecars behave as on
+`/api/execute`. 1.2.0's differences (docs/reference/gateway-versions.md §8 and §11) are asked of the
+Boss's `generation`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 BODY_LIMIT = 1 << 20
-# Non-streaming replies keep at most this much output (5.10).
+# Non-streaming replies keep at most this much output (docs/reference/gateway-protocol.md §5.10).
 NON_STREAMING_OUTPUT_CAP = 16 << 20
 _CHAT_FIELDS: dict[str, FieldKind] = {"model": "string", "messages": "messages", "stream": "bool"}
 _TEXT_FIELDS: dict[str, FieldKind] = {"model": "string", "prompt": "any", "stream": "bool"}
@@ -65,7 +65,8 @@ def _fold_equal(left: str, right: str) -> bool:
 
 
 def _description(telemetry: Telemetry) -> str:
-    """`<agent name> · <engine> — <agent description>`, empty parts left out (5.9)."""
+    """`<agent name> · <engine> — <agent description>`, empty parts left out
+    (docs/reference/gateway-protocol.md §5.9)."""
     head = " · ".join(part for part in (telemetry.agent_name, telemetry.model) if part)
     if telemetry.agent_desc:
         return f"{head} — {telemetry.agent_desc}" if head else telemetry.agent_desc
@@ -102,7 +103,7 @@ def model_entry(boss: Boss, telemetry: Telemetry, created: int) -> dict[str, Any
         }
     )
     if not boss.config.generation.has_trust_fields:
-        return entry  # 1.2.0's 17 keys (gateway-versions.md 8)
+        return entry  # 1.2.0's 17 keys (docs/reference/gateway-versions.md §8)
     images = {
         "agentfm_image_ref": telemetry.agent_image_ref,
         "agentfm_image_digest": telemetry.agent_image_digest,
@@ -123,7 +124,7 @@ async def handle_models(boss: Boss, request: Request) -> Reply:
     if request.method != "GET":
         return envelope_reply(405, "method_not_allowed", "GET only")
     created = int(time.time())
-    # Every online worker, trust-filtered or not (5.9).
+    # Every online worker, trust-filtered or not (docs/reference/gateway-protocol.md §5.9).
     data = [model_entry(boss, telemetry, created) for _, telemetry in boss.online_telemetry()]
     return json_reply({"object": "list", "data": data})
 
@@ -145,11 +146,13 @@ def _select_worker(boss: Boss, model: str) -> SimulatedWorker | Reply:
     """The three-tier matcher of 5.10 over trust-permitted online workers."""
     want = go_trim_space(model)
     tiers: tuple[list[tuple[SimulatedWorker, Telemetry]], ...] = ([], [], [])
-    # 1.2.0 has no ledger, so nothing is filtered (gateway-versions.md 11).
+    # 1.2.0 has no ledger, so nothing is filtered (docs/reference/gateway-versions.md §11).
     trust_filtered = boss.config.generation.filters_models_by_trust
     for worker, telemetry in boss.online_telemetry():
         if trust_filtered and boss.trust_refusal(worker.peer_id) is not None:
-            continue  # refused peers are invisible to routing: 404, never 403 (section 7)
+            # refused peers are invisible to routing: 404, never 403
+            # (docs/reference/gateway-protocol.md §7)
+            continue
         if telemetry.peer_id == want:
             tiers[0].append((worker, telemetry))
         elif _fold_equal(telemetry.agent_name, want):
@@ -236,7 +239,8 @@ def _dispatch(
 async def _collect(run: TaskRun, *, capped: bool = True) -> str | Reply:
     """The whole filtered output (non-streaming), or the 502 of a read failure.
 
-    `capped`: keep only the first 16 MiB (1.2.0 kept everything, gateway-versions.md 11).
+    `capped`: keep only the first 16 MiB (1.2.0 kept everything,
+    docs/reference/gateway-versions.md §11).
     """
     line_filter = SentinelLineFilter()
     parts: list[str] = []
@@ -383,7 +387,8 @@ async def handle_completions(boss: Boss, request: Request) -> Reply | StreamRepl
         return envelope_reply(400, "unsupported_prompt_type", "field 'prompt' must be a string")
     if not go_trim_space(prompt):
         return envelope_reply(400, "prompt_required", "field 'prompt' must not be empty")
-    # Text completions are not counted in agentfm_tasks_total (5.2).
+    # Text completions are not counted in agentfm_tasks_total
+    # (docs/reference/gateway-protocol.md §5.2).
     dispatched = _dispatch(boss, model, prompt, counted=False)
     if isinstance(dispatched, Reply):
         return dispatched

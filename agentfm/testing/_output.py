@@ -3,10 +3,10 @@
 Pure and deterministic: the same seed, worker and prompt always give the same text and the same
 chunk boundaries, so recorded cassettes replay and tests can rely on them.
 
-The real task stream (gateway-protocol.md 5.4) is the container's stdout+stderr followed by a
-sentinel the worker writes after the container exits; the Boss relays it in reads of at most
-1024 bytes, each written and flushed at once. Read boundaries therefore fall anywhere: inside a
-line, inside a UTF-8 sequence, inside the sentinel. The plan below reproduces all three on
+The real task stream (docs/reference/gateway-protocol.md §5.4) is the container's stdout+stderr
+followed by a sentinel the worker writes after the container exits; the Boss relays it in reads of
+at most 1024 bytes, each written and flushed at once. Read boundaries therefore fall anywhere:
+inside a line, inside a UTF-8 sequence, inside the sentinel. The plan below reproduces all three on
 purpose (seeded) so that clients meet them in tests, and some outputs exceed 1 KiB.
 """
 
@@ -31,10 +31,11 @@ __all__ = [
     "worker_output",
 ]
 
-# Section 5.4: each sentinel is preceded by a newline and ends the worker's writes.
+# docs/reference/gateway-protocol.md §5.4: each sentinel is preceded by a newline and ends the
+# worker's writes.
 FILES_INCOMING = b"\n[AGENTFM: FILES_INCOMING]\n"
 NO_FILES = b"\n[AGENTFM: NO_FILES]\n"
-# The Boss's read buffer on /api/execute (section 5.4).
+# The Boss's read buffer on /api/execute (docs/reference/gateway-protocol.md §5.4).
 READ_SIZE = 1024
 
 Ending = Literal["sentinel", "refused", "dropped"]
@@ -63,7 +64,8 @@ _WORDS = (
 
 
 def capacity_refusal(current: int, maximum: int) -> bytes:
-    """The line a full worker answers with instead of running the task (section 5.4)."""
+    """The line a full worker answers with instead of running the task
+    (docs/reference/gateway-protocol.md §5.4)."""
     return (
         f"❌ ERROR: Worker is at max capacity ({current}/{maximum}). Try another worker.\n".encode()
     )

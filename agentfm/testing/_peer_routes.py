@@ -1,4 +1,5 @@
-"""The `/v1/peers/*` family: summary, reputation, log, proof and comments (5.12), over the ledger.
+"""The `/v1/peers/*` family: summary, reputation, log, proof and comments
+(docs/reference/gateway-protocol.md §5.12), over the ledger.
 
 Routing is by suffix of the decoded path, in the order of 5.12; ids are echoed as written in the
 path; success bodies are written with HTML escaping off. A comment body missing locally answers
@@ -227,11 +228,12 @@ def _log(boss: Boss, request: Request, peer_id: str) -> Reply:
     if limit is None or limit <= 0:
         limit = LOG_DEFAULT_LIMIT
     limit = min(limit, LOG_MAX_LIMIT)
-    # Unsigned: a sign, a space or a value past uint64 is unparsable and means 0 (5.12.3).
+    # Unsigned: a sign, a space or a value past uint64 is unparsable and means 0
+    # (docs/reference/gateway-protocol.md §5.12.3).
     offset = min(_go_parse_uint64(request.query("offset")) or 0, LOG_MAX_OFFSET)
     ledger = boss.ledger
     entries = ledger.entries_about(peer_id)
-    # The reported offset is clamped to what exists (5.12.3).
+    # The reported offset is clamped to what exists (docs/reference/gateway-protocol.md §5.12.3).
     offset = min(offset, len(entries))
     page = entries[offset : offset + limit]
     rendered = []
@@ -274,7 +276,8 @@ def _proof(boss: Boss, request: Request, peer_id: str) -> Reply:
         return _only_get()
     if not peer_id:
         return envelope_reply(400, "bad_request", "missing peer_id in path")
-    # Otherwise the {id} segment is ignored: not parsed, not validated (5.12.4).
+    # Otherwise the {id} segment is ignored: not parsed, not validated
+    # (docs/reference/gateway-protocol.md §5.12.4).
     entry = request.query("entry")
     if not entry:
         return envelope_reply(400, "bad_request", "missing entry query parameter")
@@ -304,7 +307,8 @@ def _proof(boss: Boss, request: Request, peer_id: str) -> Reply:
 
 
 def _attached_hash(text: str) -> bytes | None:
-    # Invalid hex or a wrong length is silently dropped (5.12.5).
+    # Invalid hex or a wrong length is silently dropped
+    # (docs/reference/gateway-protocol.md §5.12.5).
     return bytes.fromhex(text) if _HEX64.fullmatch(text) else None
 
 
@@ -413,7 +417,8 @@ async def _self_comment(boss: Boss, request: Request, subject: str) -> Reply:
         comment = ledger.append_comment(
             subject,
             text=text,
-            language=fields.get("language", ""),  # no default language here (5.12.6)
+            # no default language here (docs/reference/gateway-protocol.md §5.12.6)
+            language=fields.get("language", ""),
             attached_rating_hash=_attached_hash(fields.get("attached_rating_hash", "")),
         )
     except (LedgerError, ValueError) as exc:
@@ -428,7 +433,7 @@ async def _self_comment(boss: Boss, request: Request, subject: str) -> Reply:
                 timestamp_unix_ns=comment.timestamp_unix_ns + 1,
             )
         except (LedgerError, ValueError) as exc:
-            # Only logged upstream; the Comment stands (5.12.6).
+            # Only logged upstream; the Comment stands (docs/reference/gateway-protocol.md §5.12.6).
             logger.warning("paired rating not recorded", extra={"error": str(exc)})
     return _comment_created(comment.text_cid, comment.entry_hash)
 
@@ -463,7 +468,7 @@ def _comment_body(boss: Boss, request: Request, tail: str) -> Reply:
     if not cid or "/" in cid:
         return envelope_reply(400, "bad_request", "missing CID in path")
     if not boss.config.generation.cid_must_be_multihash:
-        # 1.3.0 only asked for hex of any length (gateway-versions.md 12).
+        # 1.3.0 only asked for hex of any length (docs/reference/gateway-versions.md §12).
         error = _hex_error(cid)
         if error is not None:
             return envelope_reply(400, "bad_cid", f"CID is not valid hex: {error}")
@@ -475,6 +480,7 @@ def _comment_body(boss: Boss, request: Request, tail: str) -> Reply:
     if text is None:
         return envelope_reply(404, "comment_not_found", "comment body not found for this CID")
     if as_json:
-        # `language` is hard-coded, whatever the comment's stored language (5.12.7).
+        # `language` is hard-coded, whatever the comment's stored language
+        # (docs/reference/gateway-protocol.md §5.12.7).
         return _ok({"cid": cid, "body": text, "language": "en"})
     return Reply(200, [("Content-Type", "text/plain; charset=utf-8")], text.encode("utf-8"))

@@ -1,9 +1,10 @@
 """The gateway's own routes: health, metrics, workers, execute (sync and async), relay test,
-about, events and the peer page (gateway-protocol.md 5.1-5.8 and 5.13).
+about, events and the peer page (docs/reference/gateway-protocol.md §5.1-§5.8 and §5.13).
 
-Each handler gets the Boss and the request after the CORS/Origin/auth gates ran (section 4) and
-answers with the exact status, content type and bytes of the real gateway. Where an older
-release differs (gateway-versions.md), the handler asks the Boss's `generation`.
+Each handler gets the Boss and the request after the CORS/Origin/auth gates ran
+(docs/reference/gateway-protocol.md §4) and answers with the exact status, content type and bytes of
+the real gateway. Where an older release differs (docs/reference/gateway-versions.md), the handler
+asks the Boss's `generation`.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ __all__ = [
 logger = logging.getLogger("agentfm.sim")
 
 GATEWAY_VERSION = "1.3.0"
-# Section 2.1; matched against the whole string (Go's `$` does not accept a trailing newline).
+# docs/reference/gateway-protocol.md §2.1; matched against the whole string (Go's `$` does not
+# accept a trailing newline).
 EXECUTE_BODY_LIMIT = 1 << 20
 RELAY_BODY_LIMIT = 4 << 10
 METHOD_NOT_ALLOWED = "Method not allowed"
@@ -69,15 +71,17 @@ _EXECUTE_FIELDS: dict[str, Any] = {
     "feedback_rating": "float",
 }
 _ASYNC_FIELDS: dict[str, Any] = {"worker_id": "string", "prompt": "string", "webhook_url": "string"}
-# Before 1.3.0 the request struct had no feedback fields (gateway-versions.md 9).
+# Before 1.3.0 the request struct had no feedback fields (docs/reference/gateway-versions.md §9).
 _LEGACY_EXECUTE_FIELDS: dict[str, Any] = {
     "worker_id": "string",
     "prompt": "string",
     "task_id": "string",
 }
-# 1.1.0 logs `task_id[:8]`: a shorter client id panics the handler (gateway-versions.md 9).
+# 1.1.0 logs `task_id[:8]`: a shorter client id panics the handler
+# (docs/reference/gateway-versions.md §9).
 _LEGACY_LOGGED_ID_CHARS = 8
-# 1.1.0 waits a fixed 2 s after the stream before its webhook (gateway-versions.md 10).
+# 1.1.0 waits a fixed 2 s after the stream before its webhook
+# (docs/reference/gateway-versions.md §10).
 _LEGACY_WEBHOOK_WAIT_SECONDS = 2.0
 _ARTIFACTS_BUILT_FAMILY = "agentfm_artifacts_built_total"
 
@@ -92,7 +96,8 @@ async def handle_health(boss: Boss, request: Request) -> Reply:
 
 
 async def handle_metrics(boss: Boss, request: Request) -> Reply:
-    # promhttp serves any method; the CORS wrapper around it already ran (4.1).
+    # promhttp serves any method; the CORS wrapper around it already ran
+    # (docs/reference/gateway-protocol.md §4.1).
     body = boss.metrics.render()
     if not boss.config.generation.has_artifacts_built_metric:
         body = b"".join(
@@ -159,7 +164,8 @@ def worker_object(
     equivocator = boss.ledger.is_equivocator(peer_id)
     entry["honesty_score"] = boss.ledger.honesty_score(peer_id)
     entry["is_equivocator"] = equivocator
-    # Only the equivocator check is previewed here, never the reputation floor (section 7).
+    # Only the equivocator check is previewed here, never the reputation floor
+    # (docs/reference/gateway-protocol.md §7).
     entry["dispatch_allowed"] = not equivocator
     if equivocator:
         entry["dispatch_refuse_reason"] = "peer_is_equivocator"
@@ -170,7 +176,7 @@ def worker_object(
 
 
 def _legacy_worker_object(peer_id: str, telemetry: Telemetry) -> dict[str, Any]:
-    """The 14 keys of a worker before 1.3.0 (gateway-versions.md 7)."""
+    """The 14 keys of a worker before 1.3.0 (docs/reference/gateway-versions.md §7)."""
     return {"peer_id": peer_id, **_telemetry_fields(telemetry)}
 
 
@@ -179,7 +185,8 @@ async def handle_workers(boss: Boss, request: Request) -> Reply:
         return plain_reply(405, METHOD_NOT_ALLOWED)
     online_rows = boss.online_telemetry()
     if not boss.config.generation.has_trust_fields:
-        # No counts, no trust fields, `include_offline` ignored (gateway-versions.md 7).
+        # No counts, no trust fields, `include_offline` ignored
+        # (docs/reference/gateway-versions.md §7).
         legacy = [
             _legacy_worker_object(worker.peer_id, telemetry) for worker, telemetry in online_rows
         ]
@@ -215,7 +222,8 @@ async def handle_workers(boss: Boss, request: Request) -> Reply:
 def _dispatch_target(
     boss: Boss, fields: dict[str, Any]
 ) -> tuple[SimulatedWorker | None, Reply | None]:
-    """The worker lookup and trust gate shared by both execute routes (5.4, 5.5, 7)."""
+    """The worker lookup and trust gate shared by both execute routes
+    (docs/reference/gateway-protocol.md §5.4, §5.5, §7)."""
     worker_id: str = fields.get("worker_id", "")
     worker = boss.online_worker(worker_id)
     if worker is None:
@@ -231,7 +239,8 @@ def _dispatch_target(
 
 
 def _append_feedback(boss: Boss, worker_id: str, fields: dict[str, Any]) -> None:
-    """The Boss-signed Comment (+ paired honesty Rating) of `feedback` (5.4).
+    """The Boss-signed Comment (+ paired honesty Rating) of `feedback`
+    (docs/reference/gateway-protocol.md §5.4).
 
     The Rating is appended only when `feedback_rating` was sent (simulator's reading of "used
     only when feedback is non-empty"), one nanosecond after the Comment, like comments/self.
@@ -247,13 +256,15 @@ def _append_feedback(boss: Boss, worker_id: str, fields: dict[str, Any]) -> None
                 timestamp_unix_ns=comment.timestamp_unix_ns + 1,
             )
     except (ValueError, OSError) as exc:
-        # Failures are only logged, invisible to the client (5.4).
+        # Failures are only logged, invisible to the client
+        # (docs/reference/gateway-protocol.md §5.4).
         logger.warning("feedback not recorded", extra={"worker": worker_id, "error": str(exc)})
 
 
 def _counted_refusal(boss: Boss, started: float, reply: Reply) -> Reply:
-    """An /api/execute answer that dispatched nothing, counted and timed like any task (5.2):
-    a 404 (no such worker) or 403 (trust gate) as `rejected`, a 400 as `error`."""
+    """An /api/execute answer that dispatched nothing, counted and timed like any task
+    (docs/reference/gateway-protocol.md §5.2): a 404 (no such worker) or 403 (trust gate) as
+    `rejected`, a 400 as `error`."""
     status = "rejected" if reply.status in (403, 404) else "error"
     boss.metrics.count_task(status, time.monotonic() - started)
     return reply
@@ -262,7 +273,8 @@ def _counted_refusal(boss: Boss, started: float, reply: Reply) -> Reply:
 async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply | AbortConnection:
     if request.method != "POST":
         return plain_reply(405, METHOD_NOT_ALLOWED)
-    # Past the method check every request is a task for agentfm_tasks_total (5.2).
+    # Past the method check every request is a task for agentfm_tasks_total
+    # (docs/reference/gateway-protocol.md §5.2).
     started = time.monotonic()
     generation = boss.config.generation
     known_fields = _EXECUTE_FIELDS if generation.has_trust_fields else _LEGACY_EXECUTE_FIELDS
@@ -289,7 +301,7 @@ async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply | 
     try:
         run = boss.dispatch(worker, prompt, task_id, counted=True)
     except WorkerUnreachable:
-        # 1.1.0 and 1.2.0 answer only after a pause (gateway-versions.md 9).
+        # 1.1.0 and 1.2.0 answer only after a pause (docs/reference/gateway-versions.md §9).
         if generation.dial_failure_pause_seconds:
             await asyncio.sleep(generation.dial_failure_pause_seconds)
         return plain_reply(500, "Failed to connect to worker via DHT or Relay")
@@ -299,7 +311,8 @@ async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply | 
             async for chunk in run.reads():
                 yield chunk
         except WorkerStreamReset:
-            # The Boss just stops: a clean end of the chunked body, no in-band error (5.4).
+            # The Boss just stops: a clean end of the chunked body, no in-band error
+            # (docs/reference/gateway-protocol.md §5.4).
             return
         if fields.get("feedback"):
             _append_feedback(boss, worker.peer_id, fields)
@@ -317,7 +330,8 @@ async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply | 
 async def _run_async_job(
     boss: Boss, worker: SimulatedWorker, prompt: str, task_id: str, webhook_url: str
 ) -> None:
-    """Dispatch, drain, wait for the zip, then the one webhook (5.5).
+    """Dispatch, drain, wait for the zip, then the one webhook
+    (docs/reference/gateway-protocol.md §5.5).
 
     The task is counted when the job returns, so its duration includes the artifact wait.
     """
@@ -349,7 +363,8 @@ async def _run_async_job(
                 await asyncio.sleep(config.async_artifact_poll_seconds)
         if webhook_url:
             guarded = config.generation.guards_webhooks
-            # 1.1.0: no signature, no target check, redirects followed (gateway-versions.md 10.1).
+            # 1.1.0: no signature, no target check, redirects followed
+            # (docs/reference/gateway-versions.md §10.1).
             await deliver_webhook(
                 webhook_url,
                 webhook_body(task_id, worker.peer_id),
@@ -392,7 +407,8 @@ async def handle_execute_async(boss: Boss, request: Request) -> Reply:
             headers=[("Retry-After", "5")],
         )
     task_id = boss.mint_task_id()
-    # `webhook_url` is not validated here: a bad one is dropped silently at delivery (5.5).
+    # `webhook_url` is not validated here: a bad one is dropped silently at delivery
+    # (docs/reference/gateway-protocol.md §5.5).
     job = asyncio.ensure_future(
         _run_async_job(
             boss, worker, fields.get("prompt", ""), task_id, fields.get("webhook_url", "")
@@ -461,7 +477,8 @@ async def handle_about(boss: Boss, request: Request) -> Reply:
         return plain_reply(405, METHOD_NOT_ALLOWED)
     body = {
         "boss_peer_id": boss.ledger.boss_peer_id,
-        # No relay is ever connected in the simulator (section 5.7: "" while not connected).
+        # No relay is ever connected in the simulator (docs/reference/gateway-protocol.md §5.7: ""
+        # while not connected).
         "relay_peer_id": "",
         "relay_multiaddr": "",
         "reputation_floor": boss.config.reputation_floor,

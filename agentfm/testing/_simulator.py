@@ -166,8 +166,8 @@ class MeshSimulator:
     the real 30 s), `shutdown_grace_seconds` (for in-flight responses).
 
     `gateway_version` picks the release whose wire it speaks: `"1.1.0"`, `"1.2.0"`, `"1.3.0"`
-    or `"current"` (the default; gateway-versions.md lists the differences). An older release
-    answers `404 page not found` for the routes it lacks; 1.1.0 ignores `api_keys` and the
+    or `"current"` (the default; docs/reference/gateway-versions.md lists the differences). An older
+    release answers `404 page not found` for the routes it lacks; 1.1.0 ignores `api_keys` and the
     webhook settings, as it reads no environment.
 
     `workdir` holds the identity key and `agentfm_artifacts/`; by default a fresh temporary
@@ -254,7 +254,7 @@ class MeshSimulator:
             self._port = int(sock.getsockname()[1])
             config = uvicorn.Config(
                 self._app,
-                # Only 1.1.0 has a handler that panics (gateway-versions.md 9).
+                # Only 1.1.0 has a handler that panics (docs/reference/gateway-versions.md §9).
                 http=_AbortableH11Protocol
                 if self._boss.config.generation.panics_on_short_task_id
                 else "h11",
@@ -265,7 +265,7 @@ class MeshSimulator:
                 access_log=False,
                 server_header=False,
                 date_header=False,
-                # Go's IdleTimeout (section 2).
+                # Go's IdleTimeout (docs/reference/gateway-protocol.md §2).
                 timeout_keep_alive=120,
                 timeout_graceful_shutdown=math.ceil(self._shutdown_grace),
             )
@@ -357,7 +357,8 @@ class MeshSimulator:
 
     @property
     def artifacts_dir(self) -> Path:
-        """Where task zips and sidecars land (`<workdir>/agentfm_artifacts`, section 6)."""
+        """Where task zips and sidecars land (`<workdir>/agentfm_artifacts`,
+        docs/reference/gateway-protocol.md §6)."""
         return self._boss.artifacts_dir
 
     @property

@@ -1,4 +1,5 @@
-"""The static peer page served for every path under `/ui/peer/` (gateway-protocol.md 5.13).
+"""The static peer page served for every path under `/ui/peer/`
+(docs/reference/gateway-protocol.md §5.13).
 
 Like the real embedded page, it reads the peer id from its own URL and fetches
 `/v1/peers/<id>/reputation` and `/v1/peers/<id>/log?limit=50` without an Authorization header,

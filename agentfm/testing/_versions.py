@@ -1,10 +1,10 @@
 """Which gateway release the simulator speaks: 1.1.0, 1.2.0, 1.3.0 or the current one.
 
-gateway-versions.md lists, route by route, what older gateways send differently from the current
-one (gateway-protocol.md). Every difference the simulator reproduces is one named property of
-`GatewayGeneration` below, so the route handlers ask "does this generation have X?" and never
-compare version strings. The releases are strictly cumulative, which is why each property is a
-threshold on the generation's rank.
+docs/reference/gateway-versions.md lists, route by route, what older gateways send differently from
+the current one (docs/reference/gateway-protocol.md). Every difference the simulator reproduces is
+one named property of `GatewayGeneration` below, so the route handlers ask "does this generation
+have X?" and never compare version strings. The releases are strictly cumulative, which is why each
+property is a threshold on the generation's rank.
 """
 
 from __future__ import annotations
@@ -21,18 +21,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class GatewayGeneration:
-    """One gateway release as the simulator reproduces it (gateway-versions.md)."""
+    """One gateway release as the simulator reproduces it (docs/reference/gateway-versions.md)."""
 
     name: str  # what `-sim-gateway-version` takes: 1.1.0, 1.2.0, 1.3.0 or current
     rank: int  # 1.1.0 < 1.2.0 < 1.3.0 < current
-    # `internal/version/version.go` of the release: the 1.1.0 tag still says 1.0.0 (section 1).
+    # `internal/version/version.go` of the release: the 1.1.0 tag still says 1.0.0
+    # (docs/reference/gateway-protocol.md §1).
     version_constant: str
 
     @property
     def is_current(self) -> bool:
         return self.rank == 4
 
-    # --- section 1: launcher ---------------------------------------------------------------
+    # --- docs/reference/gateway-protocol.md §1: launcher ------------------------------------------
 
     @property
     def reads_environment(self) -> bool:
@@ -49,7 +50,7 @@ class GatewayGeneration:
         """`-reputation-floor`, `-ledger-path`, `-identity` exist from 1.3.0 (1)."""
         return self.rank >= 3
 
-    # --- sections 2 and 4: routes and gates --------------------------------------------------
+    # --- docs/reference/gateway-protocol.md §2 and §4: routes and gates ---------------------------
 
     @property
     def has_openai_routes(self) -> bool:
@@ -81,7 +82,7 @@ class GatewayGeneration:
         """1.1.0 answers every error in plain text (3)."""
         return self.rank >= 2
 
-    # --- sections 6-11: bodies ---------------------------------------------------------------
+    # --- docs/reference/gateway-protocol.md §6-§11: bodies ----------------------------------------
 
     @property
     def has_trust_fields(self) -> bool:

@@ -1,4 +1,5 @@
-"""Outbound async-task webhooks: the SSRF guard, the signature, and the single POST (5.5).
+"""Outbound async-task webhooks: the SSRF guard, the signature, and the single POST
+(docs/reference/gateway-protocol.md §5.5).
 
 One attempt, no redirects, response ignored (at most 64 KiB of it read), 30-s budget. Refusals
 and failures are only logged: the gateway never tells anyone a webhook was not sent.
@@ -30,7 +31,8 @@ __all__ = [
 
 logger = logging.getLogger("agentfm.sim.webhook")
 
-# Go canonicalises the header name on the wire (5.5); receivers match it case-insensitively.
+# Go canonicalises the header name on the wire (docs/reference/gateway-protocol.md §5.5); receivers
+# match it case-insensitively.
 SIGNATURE_HEADER = "X-Agentfm-Signature"
 MAX_RESPONSE_READ = 64 * 1024
 
@@ -116,7 +118,7 @@ async def deliver_webhook(
 ) -> int | None:
     """POST `body` to `url` once; the receiver's status, or None when nothing was delivered.
 
-    `follow_redirects` is 1.1.0's plain Go client (gateway-versions.md 10.1).
+    `follow_redirects` is 1.1.0's plain Go client (docs/reference/gateway-versions.md §10.1).
     """
     if not allow_private:
         refusal = await ssrf_refusal(url)
@@ -130,7 +132,8 @@ async def deliver_webhook(
         **({SIGNATURE_HEADER: webhook_signature(secret, body)} if secret else {}),
     }
     # The guarded client dials directly; with the opt-out the gateway uses a plain client, to
-    # which the standard proxy environment variables apply (5.5).
+    # which the standard proxy environment variables apply
+    # (docs/reference/gateway-protocol.md §5.5).
     async with httpx.AsyncClient(
         follow_redirects=follow_redirects, timeout=timeout_seconds, trust_env=allow_private
     ) as client:

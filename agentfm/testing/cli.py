@@ -2,8 +2,10 @@
 
 Flags follow Go's `flag` package (`-name value`, `-name=value`, `--name value`, `--name=value`;
 parsing stops at the first non-flag argument or `--`), with the real binary's names and defaults
-(gateway-protocol.md 1.1) and the same environment variables (1.2), public-bind guard (1.3),
-banner and readiness (1.4). Simulator-only flags start with `-sim-`:
+(docs/reference/gateway-protocol.md §1.1) and the same environment variables
+(docs/reference/gateway-protocol.md §1.2), public-bind guard
+(docs/reference/gateway-protocol.md §1.3), banner and readiness
+(docs/reference/gateway-protocol.md §1.4). Simulator-only flags start with `-sim-`:
 
     -sim-mesh FILE                 mesh description (JSON); default: the demo mesh
     -sim-seed N                    RNG seed (overrides the mesh file's)
@@ -14,7 +16,7 @@ banner and readiness (1.4). Simulator-only flags start with `-sim-`:
                                    like the real gateway's wait for its telemetry goroutine)
     -sim-gateway-version VERSION   the release to reproduce: 1.1.0, 1.2.0, 1.3.0 or current (the
                                    default); its flags, banner, routes and wire
-                                   (gateway-versions.md)
+                                   (docs/reference/gateway-versions.md)
 
 Exit status: 0 after SIGINT/SIGTERM, 1 for a startup failure (short API key, public bind
 without keys, port in use), 2 for bad flags, a bad mode or a bad mesh file.
@@ -62,7 +64,7 @@ class FlagSpec:
     default: str
     usage: str
     # The first release defining it (a GatewayGeneration rank: 1 = 1.1.0, 2 = 1.2.0, 3 = 1.3.0);
-    # an older one exits 2 on it (gateway-versions.md 1).
+    # an older one exits 2 on it (docs/reference/gateway-versions.md §1).
     since: int = 1
 
 
@@ -220,7 +222,7 @@ def usage(version: str = "current") -> str:
     return "\n".join(lines)
 
 
-# --- logging: slog-like lines on stdout (section 1.1) ------------------------------------------
+# --- logging: slog-like lines on stdout (docs/reference/gateway-protocol.md §1.1) -----------------
 
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -278,7 +280,8 @@ def _configure_logging(log_format: str, log_level: str) -> logging.Logger:
 
 
 def is_loopback_bind(bind: str) -> bool:
-    """Section 1.3: "", localhost, 127.0.0.1, ::1 (trimmed, any case) or a loopback literal."""
+    """docs/reference/gateway-protocol.md §1.3: "", localhost, 127.0.0.1, ::1 (trimmed, any case) or
+    a loopback literal."""
     host = bind.strip().lower()
     if host in ("", "localhost", "127.0.0.1", "::1"):
         return True
@@ -314,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def flag(name: str) -> str:
         if name == "api-bind" and not generation.has_bind_flag:
-            return ""  # 1.1.0 listens on every interface (gateway-versions.md 1)
+            return ""  # 1.1.0 listens on every interface (docs/reference/gateway-versions.md §1)
         return given.get(name, _BY_NAME[name].default)
 
     mode = flag("mode")
@@ -328,9 +331,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger = _configure_logging(flag("log-format"), flag("log-level"))
 
     # Imported here so that `-h` and flag errors stay fast and need no server stack.
-    from agentfm.testing._auth import parse_api_keys
-    from agentfm.testing._mesh import MeshConfigError, load_mesh_file
-    from agentfm.testing._simulator import MeshSimulator
+    from agentfm.testing._extras import SimExtraMissingError, sim_extra_required
+
+    try:
+        with sim_extra_required(PROGRAM):
+            from agentfm.testing._auth import parse_api_keys
+            from agentfm.testing._mesh import MeshConfigError, load_mesh_file
+            from agentfm.testing._simulator import MeshSimulator
+    except SimExtraMissingError as missing:
+        print(missing, file=sys.stderr)
+        return 1
 
     # 1.1.0 reads no environment at all: no keys, no guard, no webhook settings (1).
     environment: Mapping[str, str] = os.environ if generation.reads_environment else {}
@@ -374,7 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             heartbeat_seconds=go_parse_float(flag("sim-heartbeat")),
             async_artifact_wait_seconds=go_parse_float(flag("sim-async-artifact-wait")),
             async_capacity=go_parse_int(flag("sim-async-capacity")),
-            # Section 1.4 shutdown: 10 s for HTTP, then up to 30 s for async tasks and webhooks.
+            # docs/reference/gateway-protocol.md §1.4 shutdown: 10 s for HTTP, then up to 30 s for
+            # async tasks and webhooks.
             shutdown_grace_seconds=10.0,
             async_drain_seconds=30.0,
             gateway_version=generation,
@@ -383,7 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.error(f"startup failed: {exc}")
         return 1
 
-    # The banner comes just before the listen call, so it shows even when the bind fails (1.4).
+    # The banner comes just before the listen call, so it shows even when the bind fails
+    # (docs/reference/gateway-protocol.md §1.4).
     if not generation.has_bind_flag:
         # 1.1.0 names 127.0.0.1 although it listens on every interface, and says nothing of auth.
         _print(

@@ -51,7 +51,10 @@ def _options(workers: Any = None, **options: Any) -> dict[str, Any]:
 @pytest.fixture
 def agentfm_mesh_factory() -> Iterator[Callable[..., MeshSimulator]]:
     """A function that starts a `MeshSimulator(**options)`; all are stopped after the test."""
-    from agentfm.testing._simulator import MeshSimulator
+    from agentfm.testing._extras import sim_extra_required
+
+    with sim_extra_required("the agentfm_mesh fixtures"):
+        from agentfm.testing._simulator import MeshSimulator
 
     started: list[MeshSimulator] = []
 

@@ -27,8 +27,8 @@ __all__ = [
 ]
 
 # `hardware` on /api/workers is `<engine> (CPU: <n> Cores)` or `<engine> (GPU VRAM: <u>/<t> GB)`
-# (gateway-protocol.md 5.3, the same in every generation: gateway-versions.md §7); it is the only
-# place that route names the engine.
+# (docs/reference/gateway-protocol.md §5.3, the same in every generation:
+# docs/reference/gateway-versions.md §7); it is the only place that route names the engine.
 _HARDWARE = re.compile(
     r"^(?P<engine>.*) \((?:CPU: (?P<cores>\d+) Cores|GPU VRAM: [^)]*)\)$", re.S
 )

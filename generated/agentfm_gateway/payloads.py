@@ -15,7 +15,7 @@ from agentfm_gateway._payload_decoding import _decode_dataclass
 
 @dataclass(frozen=True, kw_only=True)
 class WorkerOnlineEvent:
-    """Payload of the `worker_online` event on `/v1/events` (§5.8)."""
+    """Payload of the `worker_online` event on `/v1/events` (docs/reference/gateway-protocol.md §5.8)."""
 
     agent_name: str
     """The worker's agent name."""
@@ -37,7 +37,7 @@ class WorkerOnlineEvent:
 
 @dataclass(frozen=True, kw_only=True)
 class WorkerOfflineEvent:
-    """Payload of the `worker_offline` event on `/v1/events` (§5.8)."""
+    """Payload of the `worker_offline` event on `/v1/events` (docs/reference/gateway-protocol.md §5.8)."""
 
     peer_id: str
     """The evicted worker's peer id."""

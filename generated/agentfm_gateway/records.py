@@ -55,7 +55,7 @@ __all__ = [
 
 @dataclasses.dataclass(kw_only=True)
 class Health(Record):
-    """Liveness of the gateway (§5.1)."""
+    """Liveness of the gateway (docs/reference/gateway-protocol.md §5.1)."""
 
     online_workers: int = 0
     """Workers in the live telemetry table (the online entries of `/api/workers`)."""
@@ -66,7 +66,7 @@ class Health(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class WorkerProfile(WorkerDerived, Record):
-    """One worker as `/api/workers` reports it (§5.3). The engine/model is only inside
+    """One worker as `/api/workers` reports it (docs/reference/gateway-protocol.md §5.3). The engine/model is only inside
     `hardware`. Offline entries come from the ledger and carry stale or empty live fields.
     """
 
@@ -146,7 +146,7 @@ class WorkerProfile(WorkerDerived, Record):
 
 @dataclasses.dataclass(kw_only=True)
 class WorkersResponse(Record):
-    """Reply of `GET /api/workers` (§5.3)."""
+    """Reply of `GET /api/workers` (docs/reference/gateway-protocol.md §5.3)."""
 
     agents: list[WorkerProfile] = dataclasses.field(default_factory=list)
     """Online workers first (most recent telemetry first), then offline peers. Never null."""
@@ -179,7 +179,7 @@ class AsyncTaskAck(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class WebhookPayload(Record):
-    """Body of the `taskCompleted` webhook (§5.5): compact JSON, alphabetical keys, no trailing
+    """Body of the `taskCompleted` webhook (docs/reference/gateway-protocol.md §5.5): compact JSON, alphabetical keys, no trailing
     newline.
     """
 
@@ -195,7 +195,7 @@ class WebhookPayload(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class About(Record):
-    """Reply of `GET /v1/about` (§5.7); every key is always present."""
+    """Reply of `GET /v1/about` (docs/reference/gateway-protocol.md §5.7); every key is always present."""
 
     boss_peer_id: str = ""
     """This gateway's peer id (stable per working directory); the rater of its own ledger entries."""
@@ -223,7 +223,7 @@ class About(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class ModelEntry(Record):
-    """One online worker as an OpenAI model (§5.9). `id` is the value to send as `model`.
+    """One online worker as an OpenAI model (docs/reference/gateway-protocol.md §5.9). `id` is the value to send as `model`.
     (`agentfm_last_seen` is declared upstream but never populated, so it never appears.)
     """
 
@@ -298,7 +298,7 @@ class ModelEntry(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class ModelsList(ModelsListDerived, Record):
-    """Reply of `GET /v1/models` (§5.9)."""
+    """Reply of `GET /v1/models` (docs/reference/gateway-protocol.md §5.9)."""
 
     object: str = "list"
 
@@ -344,7 +344,7 @@ class Usage(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class ChatCompletion(Record):
-    """Non-streaming chat reply (§5.10)."""
+    """Non-streaming chat reply (docs/reference/gateway-protocol.md §5.10)."""
 
     id: str = ""
     """`chatcmpl-` + 24 hex."""
@@ -389,7 +389,7 @@ class ChatCompletionChunkChoice(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class ChatCompletionChunk(Record):
-    """One `data:` frame of a streamed chat completion (§5.10). `id` and `created` are the
+    """One `data:` frame of a streamed chat completion (docs/reference/gateway-protocol.md §5.10). `id` and `created` are the
     same on every chunk.
     """
 
@@ -429,7 +429,7 @@ class TextCompletionChoice(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class TextCompletion(Record):
-    """Non-streaming text completion reply (§5.11)."""
+    """Non-streaming text completion reply (docs/reference/gateway-protocol.md §5.11)."""
 
     id: str = ""
     """`cmpl-` + 24 hex."""
@@ -464,7 +464,7 @@ class TextCompletionChunkChoice(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class TextCompletionChunk(Record):
-    """One `data:` frame of a streamed text completion (§5.11). Unlike chat chunks it carries
+    """One `data:` frame of a streamed text completion (docs/reference/gateway-protocol.md §5.11). Unlike chat chunks it carries
     no `agentfm_peer_id` / `agentfm_task_id`.
     """
 
@@ -492,7 +492,7 @@ class RaterSummary(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class PeerSummary(Record):
-    """Reply of `GET /v1/peers/{id}` (§5.12.1). Live fields are present only while the peer is online."""
+    """Reply of `GET /v1/peers/{id}` (docs/reference/gateway-protocol.md §5.12.1). Live fields are present only while the peer is online."""
 
     peer_id: str = ""
     """The path segment as given."""
@@ -542,7 +542,7 @@ class PeerSummary(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class PeerReputation(PeerReputationDerived, Record):
-    """Reply of `GET /v1/peers/{id}/reputation` (§5.12.2)."""
+    """Reply of `GET /v1/peers/{id}/reputation` (docs/reference/gateway-protocol.md §5.12.2)."""
 
     peer_id: str = ""
     """The path segment as given."""
@@ -574,7 +574,7 @@ class PeerReputation(PeerReputationDerived, Record):
 
 @dataclasses.dataclass(kw_only=True)
 class LogEntry(LogEntryDerived, Record):
-    """A Rating or Comment about the subject (§5.12.3). Signature, previous hash, timestamp,
+    """A Rating or Comment about the subject (docs/reference/gateway-protocol.md §5.12.3). Signature, previous hash, timestamp,
     attached rating and subject bytes are not exposed.
     """
 
@@ -614,7 +614,7 @@ class LogEntry(LogEntryDerived, Record):
 
 @dataclasses.dataclass(kw_only=True)
 class PeerLog(PeerLogDerived, Record):
-    """Reply of `GET /v1/peers/{id}/log` (§5.12.3)."""
+    """Reply of `GET /v1/peers/{id}/log` (docs/reference/gateway-protocol.md §5.12.3)."""
 
     subject: str = ""
     """The path segment as given."""
@@ -649,7 +649,7 @@ class TreeHead(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class InclusionProof(Record):
-    """Reply of `GET /v1/peers/{id}/proof` (§5.12.4)."""
+    """Reply of `GET /v1/peers/{id}/proof` (docs/reference/gateway-protocol.md §5.12.4)."""
 
     entry_hash: str = ""
     """The `entry` query value echoed verbatim; already the leaf hash."""
@@ -676,7 +676,7 @@ class CommentReceipt(Record):
 
 @dataclasses.dataclass(kw_only=True)
 class CommentBody(Record):
-    """Reply of `GET /v1/peers/{id}/comments/{cid}.json` (§5.12.7)."""
+    """Reply of `GET /v1/peers/{id}/comments/{cid}.json` (docs/reference/gateway-protocol.md §5.12.7)."""
 
     cid: str = ""
     """The CID as written in the path (either hex case)."""

@@ -6,7 +6,7 @@ hand-written results of `agentfm.models` (TaskResult, ScatterResult, ...) are da
 from `Record`.
 
 Reading is lenient, because four gateway generations send different field sets
-(gateway-versions.md §7, §8, §11, §15):
+(docs/reference/gateway-versions.md §7, §8, §11, §15):
 
 * a missing key, or a JSON null where the field is not nullable, takes the field's default;
   only a field declared without a default (one the SDK cannot work without) is refused;

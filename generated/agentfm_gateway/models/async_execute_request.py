@@ -15,7 +15,8 @@ T = TypeVar("T", bound="AsyncExecuteRequest")
 
 @_attrs_define
 class AsyncExecuteRequest:
-    """Body of `POST /api/execute/async` (§5.5). Unknown fields, including `task_id`, are
+    """Body of `POST /api/execute/async` (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`,
+    are
     ignored.
 
         Attributes:

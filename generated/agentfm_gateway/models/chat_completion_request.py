@@ -19,7 +19,8 @@ T = TypeVar("T", bound="ChatCompletionRequest")
 
 @_attrs_define
 class ChatCompletionRequest:
-    """Body of `POST /v1/chat/completions` (§5.10). Only these fields are honoured; every other
+    """Body of `POST /v1/chat/completions` (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured;
+    every other
     field is accepted and ignored.
 
         Attributes:

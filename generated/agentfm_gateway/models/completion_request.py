@@ -15,7 +15,8 @@ T = TypeVar("T", bound="CompletionRequest")
 
 @_attrs_define
 class CompletionRequest:
-    """Body of `POST /v1/completions` (§5.11). Only these fields are honoured; every other
+    """Body of `POST /v1/completions` (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every
+    other
     field is accepted and ignored.
 
         Attributes:

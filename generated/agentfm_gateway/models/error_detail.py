@@ -21,7 +21,8 @@ class ErrorDetail:
         message (str): Human-readable; may embed Go error text. Do not branch on it.
         type_ (ErrorDetailType): `invalid_request_error` for 4xx, `server_error` for 5xx.
         code (str): The machine-readable reason; branch on it. The complete catalogue of gateway 1.3.0
-            (§3.3), documented as a list rather than an enum so that a newer gateway's codes do
+            (docs/reference/gateway-protocol.md §3.3), documented as a list rather than an enum so that a newer gateway's
+            codes do
             not break older clients:
 
             | HTTP | code | when |

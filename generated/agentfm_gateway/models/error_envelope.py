@@ -17,7 +17,8 @@ T = TypeVar("T", bound="ErrorEnvelope")
 
 @_attrs_define
 class ErrorEnvelope:
-    """The OpenAI-style error body (§3.2), `application/json`. Used by every authentication
+    """The OpenAI-style error body (docs/reference/gateway-protocol.md §3.2), `application/json`. Used by every
+    authentication
     failure, the async 503, the OpenAI routes and `/v1/peers/*`.
 
         Attributes:

@@ -15,11 +15,11 @@ T = TypeVar("T", bound="ExecuteRequest")
 
 @_attrs_define
 class ExecuteRequest:
-    """Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+    """Body of `POST /api/execute` (docs/reference/gateway-protocol.md §5.4). Unknown fields are ignored.
 
     Attributes:
         worker_id (str): Peer id of an online worker, compared as an exact string with the base58 id the
-            worker advertised (§2.1). Empty ⇒ 400; unknown or offline ⇒ 404.
+            worker advertised (docs/reference/gateway-protocol.md §2.1). Empty ⇒ 400; unknown or offline ⇒ 404.
         prompt (str): The task text, passed to the agent container as one command-line argument (not
             trimmed: `" "` is accepted). Empty ⇒ 400. Linux caps one argument at 128 KiB, beyond
             which the worker reports `❌ Failed to start task: …` in-band.

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="RelayTestRequest")
 
 @_attrs_define
 class RelayTestRequest:
-    """Body of `POST /api/relay/test` (§5.6). Unknown fields are ignored.
+    """Body of `POST /api/relay/test` (docs/reference/gateway-protocol.md §5.6). Unknown fields are ignored.
 
     Attributes:
         multiaddr (str): Relay multiaddr ending in `/p2p/<peer id>`, e.g.

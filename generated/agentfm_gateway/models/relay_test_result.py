@@ -15,7 +15,7 @@ T = TypeVar("T", bound="RelayTestResult")
 
 @_attrs_define
 class RelayTestResult:
-    """Every reply of `/api/relay/test`, success or error (§5.6).
+    """Every reply of `/api/relay/test`, success or error (docs/reference/gateway-protocol.md §5.6).
 
     Attributes:
         ok (bool): True when the gateway is connected to the relay.

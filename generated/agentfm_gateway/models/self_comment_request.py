@@ -15,7 +15,7 @@ T = TypeVar("T", bound="SelfCommentRequest")
 
 @_attrs_define
 class SelfCommentRequest:
-    """Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+    """Body of `POST /v1/peers/{id}/comments/self` (docs/reference/gateway-protocol.md §5.12.6).
 
     Attributes:
         text (str): The comment; at most **10240 bytes** of UTF-8 (else 400 `body_too_large`).

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="SignedCommentRequest")
 
 @_attrs_define
 class SignedCommentRequest:
-    """Body of `POST /v1/peers/{id}/comments` (§5.12.5). The signature covers the Comment
+    """Body of `POST /v1/peers/{id}/comments` (docs/reference/gateway-protocol.md §5.12.5). The signature covers the
+    Comment
     protobuf built from rater id bytes, subject id bytes (from the path), CID
     `12 20 ‖ SHA-256(text)`, language (if non-empty), attached rating (if valid) and
     timestamp: Ed25519 over SHA-256 of those bytes.

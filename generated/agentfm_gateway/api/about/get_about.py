@@ -70,7 +70,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """About this gateway
 
-     Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
+     Identity, relay connection, trust floor, own-ledger size, version and uptime
+    (docs/reference/gateway-protocol.md §5.7).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,7 +96,8 @@ def sync(
 ) -> Any | ErrorEnvelope | str | None:
     """About this gateway
 
-     Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
+     Identity, relay connection, trust floor, own-ledger size, version and uptime
+    (docs/reference/gateway-protocol.md §5.7).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -116,7 +118,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """About this gateway
 
-     Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
+     Identity, relay connection, trust floor, own-ledger size, version and uptime
+    (docs/reference/gateway-protocol.md §5.7).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,7 +142,8 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | str | None:
     """About this gateway
 
-     Identity, relay connection, trust floor, own-ledger size, version and uptime (§5.7).
+     Identity, relay connection, trust floor, own-ledger size, version and uptime
+    (docs/reference/gateway-protocol.md §5.7).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

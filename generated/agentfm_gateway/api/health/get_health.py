@@ -60,7 +60,8 @@ def sync_detailed(
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
-    count (§1.4, §5.1): it says the gateway is up, not that it reaches the mesh. Poll it for
+    count (docs/reference/gateway-protocol.md §1.4, §5.1): it says the gateway is up, not that it
+    reaches the mesh. Poll it for
     readiness instead of parsing the start-up banner. Not CORS-wrapped, never authenticated.
 
     Raises:
@@ -87,7 +88,8 @@ def sync(
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
-    count (§1.4, §5.1): it says the gateway is up, not that it reaches the mesh. Poll it for
+    count (docs/reference/gateway-protocol.md §1.4, §5.1): it says the gateway is up, not that it
+    reaches the mesh. Poll it for
     readiness instead of parsing the start-up banner. Not CORS-wrapped, never authenticated.
 
     Raises:
@@ -110,7 +112,8 @@ async def asyncio_detailed(
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
-    count (§1.4, §5.1): it says the gateway is up, not that it reaches the mesh. Poll it for
+    count (docs/reference/gateway-protocol.md §1.4, §5.1): it says the gateway is up, not that it
+    reaches the mesh. Poll it for
     readiness instead of parsing the start-up banner. Not CORS-wrapped, never authenticated.
 
     Raises:
@@ -135,7 +138,8 @@ async def asyncio(
     """Gateway liveness
 
      Answers 200 as soon as the HTTP server listens, whatever the mesh connectivity or worker
-    count (§1.4, §5.1): it says the gateway is up, not that it reaches the mesh. Poll it for
+    count (docs/reference/gateway-protocol.md §1.4, §5.1): it says the gateway is up, not that it
+    reaches the mesh. Poll it for
     readiness instead of parsing the start-up banner. Not CORS-wrapped, never authenticated.
 
     Raises:

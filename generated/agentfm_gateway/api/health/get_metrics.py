@@ -57,7 +57,8 @@ def sync_detailed(
 
      Prometheus text exposition format (client_golang 1.23; OpenMetrics is not offered; gzip
     when the request accepts it). Never authenticated, but CORS-wrapped: a cross-site
-    non-GET request gets the Origin 403 and `OPTIONS` gets 200 (§5.2).
+    non-GET request gets the Origin 403 and `OPTIONS` gets 200 (docs/reference/gateway-protocol.md
+    §5.2).
 
     The Prometheus handler does not check the method: every method, `HEAD` included, gets
     the same exposition, so this route has no 405.
@@ -100,7 +101,8 @@ def sync(
 
      Prometheus text exposition format (client_golang 1.23; OpenMetrics is not offered; gzip
     when the request accepts it). Never authenticated, but CORS-wrapped: a cross-site
-    non-GET request gets the Origin 403 and `OPTIONS` gets 200 (§5.2).
+    non-GET request gets the Origin 403 and `OPTIONS` gets 200 (docs/reference/gateway-protocol.md
+    §5.2).
 
     The Prometheus handler does not check the method: every method, `HEAD` included, gets
     the same exposition, so this route has no 405.
@@ -139,7 +141,8 @@ async def asyncio_detailed(
 
      Prometheus text exposition format (client_golang 1.23; OpenMetrics is not offered; gzip
     when the request accepts it). Never authenticated, but CORS-wrapped: a cross-site
-    non-GET request gets the Origin 403 and `OPTIONS` gets 200 (§5.2).
+    non-GET request gets the Origin 403 and `OPTIONS` gets 200 (docs/reference/gateway-protocol.md
+    §5.2).
 
     The Prometheus handler does not check the method: every method, `HEAD` included, gets
     the same exposition, so this route has no 405.
@@ -180,7 +183,8 @@ async def asyncio(
 
      Prometheus text exposition format (client_golang 1.23; OpenMetrics is not offered; gzip
     when the request accepts it). Never authenticated, but CORS-wrapped: a cross-site
-    non-GET request gets the Origin 403 and `OPTIONS` gets 200 (§5.2).
+    non-GET request gets the Origin 403 and `OPTIONS` gets 200 (docs/reference/gateway-protocol.md
+    §5.2).
 
     The Prometheus handler does not check the method: every method, `HEAD` included, gets
     the same exposition, so this route has no 405.

@@ -116,7 +116,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """Chat completion routed to one worker
 
-     OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
+     OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
+    `messages` and `stream` are
     honoured; every other OpenAI field (`temperature`, `max_tokens`, `n`, `stop`, tools, …)
     is ignored.
 
@@ -136,8 +137,8 @@ def sync_detailed(
     the stream's end) comes only after any artifact transfer.
 
     Args:
-        body (ChatCompletionRequest): Body of `POST /v1/chat/completions` (§5.10). Only these
-            fields are honoured; every other
+        body (ChatCompletionRequest): Body of `POST /v1/chat/completions`
+            (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -166,7 +167,8 @@ def sync(
 ) -> Any | ErrorEnvelope | str | None:
     """Chat completion routed to one worker
 
-     OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
+     OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
+    `messages` and `stream` are
     honoured; every other OpenAI field (`temperature`, `max_tokens`, `n`, `stop`, tools, …)
     is ignored.
 
@@ -186,8 +188,8 @@ def sync(
     the stream's end) comes only after any artifact transfer.
 
     Args:
-        body (ChatCompletionRequest): Body of `POST /v1/chat/completions` (§5.10). Only these
-            fields are honoured; every other
+        body (ChatCompletionRequest): Body of `POST /v1/chat/completions`
+            (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -211,7 +213,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """Chat completion routed to one worker
 
-     OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
+     OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
+    `messages` and `stream` are
     honoured; every other OpenAI field (`temperature`, `max_tokens`, `n`, `stop`, tools, …)
     is ignored.
 
@@ -231,8 +234,8 @@ async def asyncio_detailed(
     the stream's end) comes only after any artifact transfer.
 
     Args:
-        body (ChatCompletionRequest): Body of `POST /v1/chat/completions` (§5.10). Only these
-            fields are honoured; every other
+        body (ChatCompletionRequest): Body of `POST /v1/chat/completions`
+            (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -259,7 +262,8 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | str | None:
     """Chat completion routed to one worker
 
-     OpenAI-compatible chat completion (§5.10). Only `model`, `messages` and `stream` are
+     OpenAI-compatible chat completion (docs/reference/gateway-protocol.md §5.10). Only `model`,
+    `messages` and `stream` are
     honoured; every other OpenAI field (`temperature`, `max_tokens`, `n`, `stop`, tools, …)
     is ignored.
 
@@ -279,8 +283,8 @@ async def asyncio(
     the stream's end) comes only after any artifact transfer.
 
     Args:
-        body (ChatCompletionRequest): Body of `POST /v1/chat/completions` (§5.10). Only these
-            fields are honoured; every other
+        body (ChatCompletionRequest): Body of `POST /v1/chat/completions`
+            (docs/reference/gateway-protocol.md §5.10). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:

@@ -116,14 +116,15 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """Text completion routed to one worker
 
-     OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
+     OpenAI-compatible text completion (docs/reference/gateway-protocol.md §5.11): `prompt` goes to the
+    worker verbatim (no role
     flattening). Same body cap, `model` rule, routing, errors and output processing as
     `/v1/chat/completions`. Only the string form of `prompt` is accepted: an array or any
     other type is a 400 `unsupported_prompt_type`.
 
     Args:
-        body (CompletionRequest): Body of `POST /v1/completions` (§5.11). Only these fields are
-            honoured; every other
+        body (CompletionRequest): Body of `POST /v1/completions`
+            (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -152,14 +153,15 @@ def sync(
 ) -> Any | ErrorEnvelope | str | None:
     """Text completion routed to one worker
 
-     OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
+     OpenAI-compatible text completion (docs/reference/gateway-protocol.md §5.11): `prompt` goes to the
+    worker verbatim (no role
     flattening). Same body cap, `model` rule, routing, errors and output processing as
     `/v1/chat/completions`. Only the string form of `prompt` is accepted: an array or any
     other type is a 400 `unsupported_prompt_type`.
 
     Args:
-        body (CompletionRequest): Body of `POST /v1/completions` (§5.11). Only these fields are
-            honoured; every other
+        body (CompletionRequest): Body of `POST /v1/completions`
+            (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -183,14 +185,15 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """Text completion routed to one worker
 
-     OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
+     OpenAI-compatible text completion (docs/reference/gateway-protocol.md §5.11): `prompt` goes to the
+    worker verbatim (no role
     flattening). Same body cap, `model` rule, routing, errors and output processing as
     `/v1/chat/completions`. Only the string form of `prompt` is accepted: an array or any
     other type is a 400 `unsupported_prompt_type`.
 
     Args:
-        body (CompletionRequest): Body of `POST /v1/completions` (§5.11). Only these fields are
-            honoured; every other
+        body (CompletionRequest): Body of `POST /v1/completions`
+            (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:
@@ -217,14 +220,15 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | str | None:
     """Text completion routed to one worker
 
-     OpenAI-compatible text completion (§5.11): `prompt` goes to the worker verbatim (no role
+     OpenAI-compatible text completion (docs/reference/gateway-protocol.md §5.11): `prompt` goes to the
+    worker verbatim (no role
     flattening). Same body cap, `model` rule, routing, errors and output processing as
     `/v1/chat/completions`. Only the string form of `prompt` is accepted: an array or any
     other type is a 400 `unsupported_prompt_type`.
 
     Args:
-        body (CompletionRequest): Body of `POST /v1/completions` (§5.11). Only these fields are
-            honoured; every other
+        body (CompletionRequest): Body of `POST /v1/completions`
+            (docs/reference/gateway-protocol.md §5.11). Only these fields are honoured; every other
             field is accepted and ignored.
 
     Raises:

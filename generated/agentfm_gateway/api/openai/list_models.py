@@ -72,7 +72,8 @@ def sync_detailed(
     """List models (one per online worker)
 
      OpenAI-style model list with one entry per **online** worker, in unspecified order
-    (§5.9). The list is **not trust-filtered**: equivocators and peers below the
+    (docs/reference/gateway-protocol.md §5.9). The list is **not trust-filtered**: equivocators and
+    peers below the
     reputation floor are listed, although chat routing never selects them. The worker's
     engine is `agentfm_engine`.
 
@@ -100,7 +101,8 @@ def sync(
     """List models (one per online worker)
 
      OpenAI-style model list with one entry per **online** worker, in unspecified order
-    (§5.9). The list is **not trust-filtered**: equivocators and peers below the
+    (docs/reference/gateway-protocol.md §5.9). The list is **not trust-filtered**: equivocators and
+    peers below the
     reputation floor are listed, although chat routing never selects them. The worker's
     engine is `agentfm_engine`.
 
@@ -124,7 +126,8 @@ async def asyncio_detailed(
     """List models (one per online worker)
 
      OpenAI-style model list with one entry per **online** worker, in unspecified order
-    (§5.9). The list is **not trust-filtered**: equivocators and peers below the
+    (docs/reference/gateway-protocol.md §5.9). The list is **not trust-filtered**: equivocators and
+    peers below the
     reputation floor are listed, although chat routing never selects them. The worker's
     engine is `agentfm_engine`.
 
@@ -150,7 +153,8 @@ async def asyncio(
     """List models (one per online worker)
 
      OpenAI-style model list with one entry per **online** worker, in unspecified order
-    (§5.9). The list is **not trust-filtered**: equivocators and peers below the
+    (docs/reference/gateway-protocol.md §5.9). The list is **not trust-filtered**: equivocators and
+    peers below the
     reputation floor are listed, although chat routing never selects them. The worker's
     engine is `agentfm_engine`.
 

@@ -100,7 +100,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | str]:
     """Comment text by CID
 
-     The exact stored text of a comment (§5.12.7). On a local miss the gateway asks the
+     The exact stored text of a comment (docs/reference/gateway-protocol.md §5.12.7). On a local miss the
+    gateway asks the
     comment's author and then its relay (10 s each) and caches what it fetches, so a miss
     can take about 20 s before the 404.
 
@@ -136,7 +137,8 @@ def sync(
 ) -> ErrorEnvelope | str | None:
     """Comment text by CID
 
-     The exact stored text of a comment (§5.12.7). On a local miss the gateway asks the
+     The exact stored text of a comment (docs/reference/gateway-protocol.md §5.12.7). On a local miss the
+    gateway asks the
     comment's author and then its relay (10 s each) and caches what it fetches, so a miss
     can take about 20 s before the 404.
 
@@ -167,7 +169,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | str]:
     """Comment text by CID
 
-     The exact stored text of a comment (§5.12.7). On a local miss the gateway asks the
+     The exact stored text of a comment (docs/reference/gateway-protocol.md §5.12.7). On a local miss the
+    gateway asks the
     comment's author and then its relay (10 s each) and caches what it fetches, so a miss
     can take about 20 s before the 404.
 
@@ -201,7 +204,8 @@ async def asyncio(
 ) -> ErrorEnvelope | str | None:
     """Comment text by CID
 
-     The exact stored text of a comment (§5.12.7). On a local miss the gateway asks the
+     The exact stored text of a comment (docs/reference/gateway-protocol.md §5.12.7). On a local miss the
+    gateway asks the
     comment's author and then its relay (10 s each) and caches what it fetches, so a miss
     can take about 20 s before the 404.
 

@@ -97,7 +97,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Peer summary card
 
-     What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
+     What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
+    while online, ledger entry
     count, rater summary, dispatch preview. The `/v1/peers/` family routes by path suffix,
     so an `id` equal to `reputation`, `log`, `proof` or `comments` reaches that
     sub-resource's handler instead.
@@ -131,7 +132,8 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """Peer summary card
 
-     What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
+     What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
+    while online, ledger entry
     count, rater summary, dispatch preview. The `/v1/peers/` family routes by path suffix,
     so an `id` equal to `reputation`, `log`, `proof` or `comments` reaches that
     sub-resource's handler instead.
@@ -160,7 +162,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Peer summary card
 
-     What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
+     What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
+    while online, ledger entry
     count, rater summary, dispatch preview. The `/v1/peers/` family routes by path suffix,
     so an `id` equal to `reputation`, `log`, `proof` or `comments` reaches that
     sub-resource's handler instead.
@@ -192,7 +195,8 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | None:
     """Peer summary card
 
-     What this gateway knows about a peer (§5.12.1): live profile while online, ledger entry
+     What this gateway knows about a peer (docs/reference/gateway-protocol.md §5.12.1): live profile
+    while online, ledger entry
     count, rater summary, dispatch preview. The `/v1/peers/` family routes by path suffix,
     so an `id` equal to `reputation`, `log`, `proof` or `comments` reaches that
     sub-resource's handler instead.

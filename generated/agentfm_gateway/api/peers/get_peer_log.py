@@ -107,7 +107,8 @@ def sync_detailed(
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
-    inbox, newest first (§5.12.3). Paginate with `limit` and `offset`; the gateway clamps
+    inbox, newest first (docs/reference/gateway-protocol.md §5.12.3). Paginate with `limit` and
+    `offset`; the gateway clamps
     them instead of rejecting them.
 
     Args:
@@ -146,7 +147,8 @@ def sync(
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
-    inbox, newest first (§5.12.3). Paginate with `limit` and `offset`; the gateway clamps
+    inbox, newest first (docs/reference/gateway-protocol.md §5.12.3). Paginate with `limit` and
+    `offset`; the gateway clamps
     them instead of rejecting them.
 
     Args:
@@ -180,7 +182,8 @@ async def asyncio_detailed(
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
-    inbox, newest first (§5.12.3). Paginate with `limit` and `offset`; the gateway clamps
+    inbox, newest first (docs/reference/gateway-protocol.md §5.12.3). Paginate with `limit` and
+    `offset`; the gateway clamps
     them instead of rejecting them.
 
     Args:
@@ -217,7 +220,8 @@ async def asyncio(
     """Ledger entries about a peer
 
      Ratings and Comments whose subject is the peer, from this gateway's own log and its
-    inbox, newest first (§5.12.3). Paginate with `limit` and `offset`; the gateway clamps
+    inbox, newest first (docs/reference/gateway-protocol.md §5.12.3). Paginate with `limit` and
+    `offset`; the gateway clamps
     them instead of rejecting them.
 
     Args:

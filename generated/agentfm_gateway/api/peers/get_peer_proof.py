@@ -107,7 +107,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Merkle inclusion proof of an own-log entry
 
-     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log
+    (docs/reference/gateway-protocol.md §5.12.4). Only
     entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
     caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
 
@@ -147,7 +148,8 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """Merkle inclusion proof of an own-log entry
 
-     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log
+    (docs/reference/gateway-protocol.md §5.12.4). Only
     entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
     caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
 
@@ -182,7 +184,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Merkle inclusion proof of an own-log entry
 
-     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log
+    (docs/reference/gateway-protocol.md §5.12.4). Only
     entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
     caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
 
@@ -220,7 +223,8 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | None:
     """Merkle inclusion proof of an own-log entry
 
-     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log (§5.12.4). Only
+     RFC 6962 inclusion proof of `entry` in **this gateway's own** signed log
+    (docs/reference/gateway-protocol.md §5.12.4). Only
     entries this gateway authored (hourly outcome ratings, task feedback, `comments/self`,
     caller-signed comments) are provable; inbox entries seen in `/log` are not (404).
 

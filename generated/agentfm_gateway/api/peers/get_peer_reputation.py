@@ -92,7 +92,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Peer reputation scores
 
-     The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
+     The peer's EigenTrust scores and rating count (docs/reference/gateway-protocol.md §5.12.2). Reading
+    triggers a score
     recompute at most once per second.
 
     Args:
@@ -124,7 +125,8 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """Peer reputation scores
 
-     The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
+     The peer's EigenTrust scores and rating count (docs/reference/gateway-protocol.md §5.12.2). Reading
+    triggers a score
     recompute at most once per second.
 
     Args:
@@ -151,7 +153,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Peer reputation scores
 
-     The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
+     The peer's EigenTrust scores and rating count (docs/reference/gateway-protocol.md §5.12.2). Reading
+    triggers a score
     recompute at most once per second.
 
     Args:
@@ -181,7 +184,8 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | None:
     """Peer reputation scores
 
-     The peer's EigenTrust scores and rating count (§5.12.2). Reading triggers a score
+     The peer's EigenTrust scores and rating count (docs/reference/gateway-protocol.md §5.12.2). Reading
+    triggers a score
     recompute at most once per second.
 
     Args:

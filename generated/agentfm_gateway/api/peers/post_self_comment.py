@@ -107,13 +107,15 @@ def sync_detailed(
     """Append a comment about a peer, signed by this gateway
 
      The gateway signs and appends a Comment about peer `id` with its own key and the server
-    clock (§5.12.6); the rater is `boss_peer_id`. With `rating`, a paired Rating (dimension
+    clock (docs/reference/gateway-protocol.md §5.12.6); the rater is `boss_peer_id`. With `rating`, a
+    paired Rating (dimension
     `honesty`, context `interactive`) is appended after the Comment (its failure is only
     logged) and scores are recomputed before the reply.
 
     Args:
         id (str):
-        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self`
+            (docs/reference/gateway-protocol.md §5.12.6).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,13 +146,15 @@ def sync(
     """Append a comment about a peer, signed by this gateway
 
      The gateway signs and appends a Comment about peer `id` with its own key and the server
-    clock (§5.12.6); the rater is `boss_peer_id`. With `rating`, a paired Rating (dimension
+    clock (docs/reference/gateway-protocol.md §5.12.6); the rater is `boss_peer_id`. With `rating`, a
+    paired Rating (dimension
     `honesty`, context `interactive`) is appended after the Comment (its failure is only
     logged) and scores are recomputed before the reply.
 
     Args:
         id (str):
-        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self`
+            (docs/reference/gateway-protocol.md §5.12.6).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,13 +180,15 @@ async def asyncio_detailed(
     """Append a comment about a peer, signed by this gateway
 
      The gateway signs and appends a Comment about peer `id` with its own key and the server
-    clock (§5.12.6); the rater is `boss_peer_id`. With `rating`, a paired Rating (dimension
+    clock (docs/reference/gateway-protocol.md §5.12.6); the rater is `boss_peer_id`. With `rating`, a
+    paired Rating (dimension
     `honesty`, context `interactive`) is appended after the Comment (its failure is only
     logged) and scores are recomputed before the reply.
 
     Args:
         id (str):
-        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self`
+            (docs/reference/gateway-protocol.md §5.12.6).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,13 +217,15 @@ async def asyncio(
     """Append a comment about a peer, signed by this gateway
 
      The gateway signs and appends a Comment about peer `id` with its own key and the server
-    clock (§5.12.6); the rater is `boss_peer_id`. With `rating`, a paired Rating (dimension
+    clock (docs/reference/gateway-protocol.md §5.12.6); the rater is `boss_peer_id`. With `rating`, a
+    paired Rating (dimension
     `honesty`, context `interactive`) is appended after the Comment (its failure is only
     logged) and scores are recomputed before the reply.
 
     Args:
         id (str):
-        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self` (§5.12.6).
+        body (SelfCommentRequest): Body of `POST /v1/peers/{id}/comments/self`
+            (docs/reference/gateway-protocol.md §5.12.6).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

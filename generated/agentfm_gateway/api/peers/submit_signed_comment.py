@@ -112,7 +112,8 @@ def sync_detailed(
     """Append a caller-signed comment about a peer
 
      Appends a Comment about peer `id` that the caller signed with **this gateway's own
-    key** (§5.12.5): `rater_peer_id` must be the gateway's `boss_peer_id`, so only a holder
+    key** (docs/reference/gateway-protocol.md §5.12.5): `rater_peer_id` must be the gateway's
+    `boss_peer_id`, so only a holder
     of the gateway's private key can use this route. For a comment signed by the gateway
     itself, use `/v1/peers/{id}/comments/self`.
 
@@ -124,8 +125,8 @@ def sync_detailed(
 
     Args:
         id (str):
-        body (SignedCommentRequest): Body of `POST /v1/peers/{id}/comments` (§5.12.5). The
-            signature covers the Comment
+        body (SignedCommentRequest): Body of `POST /v1/peers/{id}/comments`
+            (docs/reference/gateway-protocol.md §5.12.5). The signature covers the Comment
             protobuf built from rater id bytes, subject id bytes (from the path), CID
             `12 20 ‖ SHA-256(text)`, language (if non-empty), attached rating (if valid) and
             timestamp: Ed25519 over SHA-256 of those bytes.
@@ -159,7 +160,8 @@ def sync(
     """Append a caller-signed comment about a peer
 
      Appends a Comment about peer `id` that the caller signed with **this gateway's own
-    key** (§5.12.5): `rater_peer_id` must be the gateway's `boss_peer_id`, so only a holder
+    key** (docs/reference/gateway-protocol.md §5.12.5): `rater_peer_id` must be the gateway's
+    `boss_peer_id`, so only a holder
     of the gateway's private key can use this route. For a comment signed by the gateway
     itself, use `/v1/peers/{id}/comments/self`.
 
@@ -171,8 +173,8 @@ def sync(
 
     Args:
         id (str):
-        body (SignedCommentRequest): Body of `POST /v1/peers/{id}/comments` (§5.12.5). The
-            signature covers the Comment
+        body (SignedCommentRequest): Body of `POST /v1/peers/{id}/comments`
+            (docs/reference/gateway-protocol.md §5.12.5). The signature covers the Comment
             protobuf built from rater id bytes, subject id bytes (from the path), CID
             `12 20 ‖ SHA-256(text)`, language (if non-empty), attached rating (if valid) and
             timestamp: Ed25519 over SHA-256 of those bytes.
@@ -201,7 +203,8 @@ async def asyncio_detailed(
     """Append a caller-signed comment about a peer
 
      Appends a Comment about peer `id` that the caller signed with **this gateway's own
-    key** (§5.12.5): `rater_peer_id` must be the gateway's `boss_peer_id`, so only a holder
+    key** (docs/reference/gateway-protocol.md §5.12.5): `rater_peer_id` must be the gateway's
+    `boss_peer_id`, so only a holder
     of the gateway's private key can use this route. For a comment signed by the gateway
     itself, use `/v1/peers/{id}/comments/self`.
 
@@ -213,8 +216,8 @@ async def asyncio_detailed(
 
     Args:
         id (str):
-        body (SignedCommentRequest): Body of `POST /v1/peers/{id}/comments` (§5.12.5). The
-            signature covers the Comment
+        body (SignedCommentRequest): Body of `POST /v1/peers/{id}/comments`
+            (docs/reference/gateway-protocol.md §5.12.5). The signature covers the Comment
             protobuf built from rater id bytes, subject id bytes (from the path), CID
             `12 20 ‖ SHA-256(text)`, language (if non-empty), attached rating (if valid) and
             timestamp: Ed25519 over SHA-256 of those bytes.
@@ -246,7 +249,8 @@ async def asyncio(
     """Append a caller-signed comment about a peer
 
      Appends a Comment about peer `id` that the caller signed with **this gateway's own
-    key** (§5.12.5): `rater_peer_id` must be the gateway's `boss_peer_id`, so only a holder
+    key** (docs/reference/gateway-protocol.md §5.12.5): `rater_peer_id` must be the gateway's
+    `boss_peer_id`, so only a holder
     of the gateway's private key can use this route. For a comment signed by the gateway
     itself, use `/v1/peers/{id}/comments/self`.
 
@@ -258,8 +262,8 @@ async def asyncio(
 
     Args:
         id (str):
-        body (SignedCommentRequest): Body of `POST /v1/peers/{id}/comments` (§5.12.5). The
-            signature covers the Comment
+        body (SignedCommentRequest): Body of `POST /v1/peers/{id}/comments`
+            (docs/reference/gateway-protocol.md §5.12.5). The signature covers the Comment
             protobuf built from rater id bytes, subject id bytes (from the path), CID
             `12 20 ‖ SHA-256(text)`, language (if non-empty), attached rating (if valid) and
             timestamp: Ed25519 over SHA-256 of those bytes.

@@ -98,14 +98,15 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | RelayTestResult | str]:
     """Test a relay multiaddr
 
-     Checks that the gateway can reach the relay at `multiaddr` (§5.6): already connected, or
+     Checks that the gateway can reach the relay at `multiaddr` (docs/reference/gateway-protocol.md
+    §5.6): already connected, or
     a 5-second dial succeeds. Every reply of this handler, errors included, is a
     `RelayTestResult`. A 200 may carry `ok: false`: read `ok`, not the status. A successful
     dial adds the relay to the gateway's address book.
 
     Args:
-        body (RelayTestRequest): Body of `POST /api/relay/test` (§5.6). Unknown fields are
-            ignored.
+        body (RelayTestRequest): Body of `POST /api/relay/test`
+            (docs/reference/gateway-protocol.md §5.6). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,14 +134,15 @@ def sync(
 ) -> ErrorEnvelope | RelayTestResult | str | None:
     """Test a relay multiaddr
 
-     Checks that the gateway can reach the relay at `multiaddr` (§5.6): already connected, or
+     Checks that the gateway can reach the relay at `multiaddr` (docs/reference/gateway-protocol.md
+    §5.6): already connected, or
     a 5-second dial succeeds. Every reply of this handler, errors included, is a
     `RelayTestResult`. A 200 may carry `ok: false`: read `ok`, not the status. A successful
     dial adds the relay to the gateway's address book.
 
     Args:
-        body (RelayTestRequest): Body of `POST /api/relay/test` (§5.6). Unknown fields are
-            ignored.
+        body (RelayTestRequest): Body of `POST /api/relay/test`
+            (docs/reference/gateway-protocol.md §5.6). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,14 +165,15 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | RelayTestResult | str]:
     """Test a relay multiaddr
 
-     Checks that the gateway can reach the relay at `multiaddr` (§5.6): already connected, or
+     Checks that the gateway can reach the relay at `multiaddr` (docs/reference/gateway-protocol.md
+    §5.6): already connected, or
     a 5-second dial succeeds. Every reply of this handler, errors included, is a
     `RelayTestResult`. A 200 may carry `ok: false`: read `ok`, not the status. A successful
     dial adds the relay to the gateway's address book.
 
     Args:
-        body (RelayTestRequest): Body of `POST /api/relay/test` (§5.6). Unknown fields are
-            ignored.
+        body (RelayTestRequest): Body of `POST /api/relay/test`
+            (docs/reference/gateway-protocol.md §5.6). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,14 +199,15 @@ async def asyncio(
 ) -> ErrorEnvelope | RelayTestResult | str | None:
     """Test a relay multiaddr
 
-     Checks that the gateway can reach the relay at `multiaddr` (§5.6): already connected, or
+     Checks that the gateway can reach the relay at `multiaddr` (docs/reference/gateway-protocol.md
+    §5.6): already connected, or
     a 5-second dial succeeds. Every reply of this handler, errors included, is a
     `RelayTestResult`. A 200 may carry `ok: false`: read `ok`, not the status. A successful
     dial adds the relay to the gateway's address book.
 
     Args:
-        body (RelayTestRequest): Body of `POST /api/relay/test` (§5.6). Unknown fields are
-            ignored.
+        body (RelayTestRequest): Body of `POST /api/relay/test`
+            (docs/reference/gateway-protocol.md §5.6). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

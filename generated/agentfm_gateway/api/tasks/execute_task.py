@@ -100,7 +100,8 @@ def sync_detailed(
     """Run a task and stream its raw output
 
      Dispatches `prompt` to the worker `worker_id` and streams the worker's raw task output
-    back as it arrives (§5.4). Validation happens before the 200; after that, every outcome
+    back as it arrives (docs/reference/gateway-protocol.md §5.4). Validation happens before the 200;
+    after that, every outcome
     is a 200.
 
     **A 200 without a completion sentinel is a failed task.** The body ends with
@@ -114,7 +115,8 @@ def sync_detailed(
     concurrency cap.
 
     Args:
-        body (ExecuteRequest): Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+        body (ExecuteRequest): Body of `POST /api/execute` (docs/reference/gateway-protocol.md
+            §5.4). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,7 +145,8 @@ def sync(
     """Run a task and stream its raw output
 
      Dispatches `prompt` to the worker `worker_id` and streams the worker's raw task output
-    back as it arrives (§5.4). Validation happens before the 200; after that, every outcome
+    back as it arrives (docs/reference/gateway-protocol.md §5.4). Validation happens before the 200;
+    after that, every outcome
     is a 200.
 
     **A 200 without a completion sentinel is a failed task.** The body ends with
@@ -157,7 +160,8 @@ def sync(
     concurrency cap.
 
     Args:
-        body (ExecuteRequest): Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+        body (ExecuteRequest): Body of `POST /api/execute` (docs/reference/gateway-protocol.md
+            §5.4). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,7 +185,8 @@ async def asyncio_detailed(
     """Run a task and stream its raw output
 
      Dispatches `prompt` to the worker `worker_id` and streams the worker's raw task output
-    back as it arrives (§5.4). Validation happens before the 200; after that, every outcome
+    back as it arrives (docs/reference/gateway-protocol.md §5.4). Validation happens before the 200;
+    after that, every outcome
     is a 200.
 
     **A 200 without a completion sentinel is a failed task.** The body ends with
@@ -195,7 +200,8 @@ async def asyncio_detailed(
     concurrency cap.
 
     Args:
-        body (ExecuteRequest): Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+        body (ExecuteRequest): Body of `POST /api/execute` (docs/reference/gateway-protocol.md
+            §5.4). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,7 +228,8 @@ async def asyncio(
     """Run a task and stream its raw output
 
      Dispatches `prompt` to the worker `worker_id` and streams the worker's raw task output
-    back as it arrives (§5.4). Validation happens before the 200; after that, every outcome
+    back as it arrives (docs/reference/gateway-protocol.md §5.4). Validation happens before the 200;
+    after that, every outcome
     is a 200.
 
     **A 200 without a completion sentinel is a failed task.** The body ends with
@@ -236,7 +243,8 @@ async def asyncio(
     concurrency cap.
 
     Args:
-        body (ExecuteRequest): Body of `POST /api/execute` (§5.4). Unknown fields are ignored.
+        body (ExecuteRequest): Body of `POST /api/execute` (docs/reference/gateway-protocol.md
+            §5.4). Unknown fields are ignored.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

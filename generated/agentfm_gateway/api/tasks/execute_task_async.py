@@ -98,7 +98,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
-     Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
+     Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
+    The gateway drains the
     output to nowhere, waits up to 10 s for the task's zip (so a task without artifacts
     delays the webhook by the full 10 s), then POSTs the `taskCompleted` webhook to
     `webhook_url` if one was given. There is no status endpoint and no failure
@@ -107,8 +108,8 @@ def sync_detailed(
     ignored; the gateway mints one and returns it.
 
     Args:
-        body (AsyncExecuteRequest): Body of `POST /api/execute/async` (§5.5). Unknown fields,
-            including `task_id`, are
+        body (AsyncExecuteRequest): Body of `POST /api/execute/async`
+            (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`, are
             ignored.
 
     Raises:
@@ -137,7 +138,8 @@ def sync(
 ) -> Any | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
-     Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
+     Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
+    The gateway drains the
     output to nowhere, waits up to 10 s for the task's zip (so a task without artifacts
     delays the webhook by the full 10 s), then POSTs the `taskCompleted` webhook to
     `webhook_url` if one was given. There is no status endpoint and no failure
@@ -146,8 +148,8 @@ def sync(
     ignored; the gateway mints one and returns it.
 
     Args:
-        body (AsyncExecuteRequest): Body of `POST /api/execute/async` (§5.5). Unknown fields,
-            including `task_id`, are
+        body (AsyncExecuteRequest): Body of `POST /api/execute/async`
+            (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`, are
             ignored.
 
     Raises:
@@ -171,7 +173,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """Dispatch a task in the background, with an optional webhook
 
-     Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
+     Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
+    The gateway drains the
     output to nowhere, waits up to 10 s for the task's zip (so a task without artifacts
     delays the webhook by the full 10 s), then POSTs the `taskCompleted` webhook to
     `webhook_url` if one was given. There is no status endpoint and no failure
@@ -180,8 +183,8 @@ async def asyncio_detailed(
     ignored; the gateway mints one and returns it.
 
     Args:
-        body (AsyncExecuteRequest): Body of `POST /api/execute/async` (§5.5). Unknown fields,
-            including `task_id`, are
+        body (AsyncExecuteRequest): Body of `POST /api/execute/async`
+            (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`, are
             ignored.
 
     Raises:
@@ -208,7 +211,8 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | str | None:
     """Dispatch a task in the background, with an optional webhook
 
-     Starts the task in the background and answers 202 at once (§5.5). The gateway drains the
+     Starts the task in the background and answers 202 at once (docs/reference/gateway-protocol.md §5.5).
+    The gateway drains the
     output to nowhere, waits up to 10 s for the task's zip (so a task without artifacts
     delays the webhook by the full 10 s), then POSTs the `taskCompleted` webhook to
     `webhook_url` if one was given. There is no status endpoint and no failure
@@ -217,8 +221,8 @@ async def asyncio(
     ignored; the gateway mints one and returns it.
 
     Args:
-        body (AsyncExecuteRequest): Body of `POST /api/execute/async` (§5.5). Unknown fields,
-            including `task_id`, are
+        body (AsyncExecuteRequest): Body of `POST /api/execute/async`
+            (docs/reference/gateway-protocol.md §5.5). Unknown fields, including `task_id`, are
             ignored.
 
     Raises:

@@ -65,7 +65,8 @@ def sync_detailed(
 ) -> Response[str]:
     """Static peer page (HTML)
 
-     An embedded static HTML page (§5.13), not rendered server-side: its script fetches
+     An embedded static HTML page (docs/reference/gateway-protocol.md §5.13), not rendered server-side:
+    its script fetches
     `/v1/peers/<id>/reputation` and `/v1/peers/<id>/log?limit=50` **without** an
     `Authorization` header, so it shows no data when API keys are configured. Not
     CORS-wrapped, never authenticated.
@@ -99,7 +100,8 @@ def sync(
 ) -> str | None:
     """Static peer page (HTML)
 
-     An embedded static HTML page (§5.13), not rendered server-side: its script fetches
+     An embedded static HTML page (docs/reference/gateway-protocol.md §5.13), not rendered server-side:
+    its script fetches
     `/v1/peers/<id>/reputation` and `/v1/peers/<id>/log?limit=50` **without** an
     `Authorization` header, so it shows no data when API keys are configured. Not
     CORS-wrapped, never authenticated.
@@ -128,7 +130,8 @@ async def asyncio_detailed(
 ) -> Response[str]:
     """Static peer page (HTML)
 
-     An embedded static HTML page (§5.13), not rendered server-side: its script fetches
+     An embedded static HTML page (docs/reference/gateway-protocol.md §5.13), not rendered server-side:
+    its script fetches
     `/v1/peers/<id>/reputation` and `/v1/peers/<id>/log?limit=50` **without** an
     `Authorization` header, so it shows no data when API keys are configured. Not
     CORS-wrapped, never authenticated.
@@ -160,7 +163,8 @@ async def asyncio(
 ) -> str | None:
     """Static peer page (HTML)
 
-     An embedded static HTML page (§5.13), not rendered server-side: its script fetches
+     An embedded static HTML page (docs/reference/gateway-protocol.md §5.13), not rendered server-side:
+    its script fetches
     `/v1/peers/<id>/reputation` and `/v1/peers/<id>/log?limit=50` **without** an
     `Authorization` header, so it shows no data when API keys are configured. Not
     CORS-wrapped, never authenticated.

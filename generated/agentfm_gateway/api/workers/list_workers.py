@@ -81,7 +81,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """List workers
 
-     The live worker table (§5.3). Online workers come first, most recent telemetry first;
+     The live worker table (docs/reference/gateway-protocol.md §5.3). Online workers come first, most
+    recent telemetry first;
     with `include_offline=true`, offline peers follow in unspecified order.
 
     The engine/model a worker runs appears **only inside `hardware`** on this route
@@ -117,7 +118,8 @@ def sync(
 ) -> Any | ErrorEnvelope | str | None:
     """List workers
 
-     The live worker table (§5.3). Online workers come first, most recent telemetry first;
+     The live worker table (docs/reference/gateway-protocol.md §5.3). Online workers come first, most
+    recent telemetry first;
     with `include_offline=true`, offline peers follow in unspecified order.
 
     The engine/model a worker runs appears **only inside `hardware`** on this route
@@ -148,7 +150,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope | str]:
     """List workers
 
-     The live worker table (§5.3). Online workers come first, most recent telemetry first;
+     The live worker table (docs/reference/gateway-protocol.md §5.3). Online workers come first, most
+    recent telemetry first;
     with `include_offline=true`, offline peers follow in unspecified order.
 
     The engine/model a worker runs appears **only inside `hardware`** on this route
@@ -182,7 +185,8 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | str | None:
     """List workers
 
-     The live worker table (§5.3). Online workers come first, most recent telemetry first;
+     The live worker table (docs/reference/gateway-protocol.md §5.3). Online workers come first, most
+    recent telemetry first;
     with `include_offline=true`, offline peers follow in unspecified order.
 
     The engine/model a worker runs appears **only inside `hardware`** on this route
