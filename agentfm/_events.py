@@ -24,9 +24,10 @@ from agentfm_gateway.api.events import stream_events
 from agentfm_gateway.payloads import WorkerOfflineEvent as GatewayWorkerOfflineEvent
 from agentfm_gateway.payloads import WorkerOnlineEvent as GatewayWorkerOnlineEvent
 
+from agentfm._json import parse_json
 from agentfm._options import EVENT_STREAM_READ_TIMEOUT
 from agentfm._retry import RetryPolicy
-from agentfm._sse import ServerSentEvent, SSEDecoder
+from agentfm._sse import EVENTS_MAX_LINE_BYTES, ServerSentEvent, SSEDecoder
 from agentfm.exceptions import (
     AgentFMError,
     GatewayConnectionError,
@@ -77,21 +78,21 @@ def event_from_sse(sse: ServerSentEvent) -> MeshEvent | None:
     """The typed event an SSE frame carries, or None for comments and events the SDK skips.
 
     Unknown event names (e.g. `entry_appended`, listed upstream but never sent) and payloads that
-    do not have the documented keys and types are skipped with a log line, not raised: one odd
-    frame should not end a stream meant to run for days.
+    do not have the documented keys and types (or are not JSON, or nest absurdly deep) are skipped
+    with a log line, not raised: one odd frame should not end a stream meant to run for days.
     """
     if sse.comment is not None:
         return None
     try:
         if sse.event == WorkerOnlineEvent.name:
-            online = GatewayWorkerOnlineEvent.from_json(sse.data)
+            online = GatewayWorkerOnlineEvent.from_dict(parse_json(sse.data))
             return WorkerOnlineEvent(
                 peer_id=online.peer_id,
                 agent_name=online.agent_name,
                 honesty_score=float(online.honesty_score),
             )
         if sse.event == WorkerOfflineEvent.name:
-            offline = GatewayWorkerOfflineEvent.from_json(sse.data)
+            offline = GatewayWorkerOfflineEvent.from_dict(parse_json(sse.data))
             return WorkerOfflineEvent(peer_id=offline.peer_id)
     except ValueError as error:
         logger.warning("skipping a malformed %s event: %s", sse.event, error)
@@ -155,7 +156,7 @@ def event_session(
         try:
             with client._stream(stream_events.sync_stream, read_timeout) as response:
                 yield CONNECTED
-                decoder = SSEDecoder()
+                decoder = SSEDecoder(max_line_bytes=EVENTS_MAX_LINE_BYTES)
                 for data in response.iter_bytes():
                     schedule.connection_worked()
                     for sse in decoder.feed(data):
@@ -179,7 +180,7 @@ async def async_event_session(
         try:
             async with client._stream(stream_events.asyncio_stream, read_timeout) as response:
                 yield CONNECTED
-                decoder = SSEDecoder()
+                decoder = SSEDecoder(max_line_bytes=EVENTS_MAX_LINE_BYTES)
                 async for data in response.aiter_bytes():
                     schedule.connection_worked()
                     for sse in decoder.feed(data):
@@ -289,6 +290,9 @@ class Events:
         A dropped connection, or `read_timeout` seconds without even a heartbeat, reconnects
         with backoff instead of raising (`reconnect=False` raises `GatewayConnectionError`);
         events sent meanwhile are lost. Auth failures and other 4xx answers are raised.
+
+        Memory is bounded: a line or event over 1 MiB (real ones are a few hundred bytes) raises
+        `GatewayProtocolError` (code `line_too_long`).
 
             with client.events.stream() as events:
                 for event in events:

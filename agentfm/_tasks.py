@@ -22,7 +22,12 @@ from agentfm._bounds import CallBounds, checked_deadline
 from agentfm._errors import task_stream_error
 from agentfm._identifiers import is_task_id, new_task_id
 from agentfm._options import TASK_STREAM_READ_TIMEOUT
-from agentfm._task_output import TaskOutputDecoder
+from agentfm._task_output import (
+    RUN_MAX_TEXT_BYTES,
+    TaskOutputDecoder,
+    checked_max_text_bytes,
+    output_too_large_error,
+)
 from agentfm._trust import TrustRequirement, gateway_refusal_reason, refusal_error, refusal_reason
 from agentfm.exceptions import (
     ArtifactError,
@@ -119,12 +124,20 @@ def restore_stream_read_timeout(response: httpx.Response) -> None:
         timeouts["read"] = TASK_STREAM_READ_TIMEOUT
 
 
-def decoded_body(parts: list[bytes]) -> TaskOutputDecoder:
-    """The decoder after the whole body: `run` wants no chunks, so it is fed once at the end."""
-    decoder = TaskOutputDecoder()
+def decoded_body(
+    parts: list[bytes], keep_text_bytes: int, *, ended: bool = True
+) -> TaskOutputDecoder:
+    """The decoder after the body so far: `run` wants no chunks, so it is fed once (at the end,
+    or when the body grew past the text cap)."""
+    decoder = TaskOutputDecoder(keep_text_bytes=keep_text_bytes)
     decoder.feed(b"".join(parts))
-    decoder.finish()
+    if ended:
+        decoder.finish()
     return decoder
+
+
+# Bytes past the text cap a body may hold before the cap is checked (the sentinel line).
+_SENTINEL_ALLOWANCE = 64
 
 
 def partial_text(parts: list[bytes]) -> str:
@@ -168,9 +181,9 @@ def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> TaskE
         )
     return TaskExecutionError(
         f"the task stream from worker {worker_id} ended without a completion sentinel "
-        f"after {len(text)} characters: the worker crashed or the connection to it was lost. "
-        "(A test double of the gateway must end the body with the sentinel: "
-        "agentfm.testing.task_body(text) builds one.)",
+        f"after {decoder.received_text_bytes} bytes of text: the worker crashed or the "
+        "connection to it was lost. (A test double of the gateway must end the body with the "
+        "sentinel: agentfm.testing.task_body(text) builds one.)",
         code="stream_incomplete",
         status=200,
         partial_text=text,
@@ -232,7 +245,8 @@ class Tasks:
         """Run a task and yield its output as it arrives.
 
         Chunks are `kind="text"` (the agent's stdout/stderr) or `kind="marker"` (a protocol
-        sentinel, e.g. files incoming). The request is sent when iteration starts; leaving the loop
+        sentinel line, `text` empty and `marker` its name, e.g. `FILES_INCOMING`). Text after a
+        sentinel is delivered too. The request is sent when iteration starts; leaving the loop
         early closes the connection. A stream that ends without the worker's completion sentinel
         raises `WorkerStreamError` (with `partial_text`) after the text that did arrive.
 
@@ -241,7 +255,9 @@ class Tasks:
         `deadline=` (seconds, from when iteration starts) ends the task's stream sooner: past it,
         `TaskStreamTimeoutError` (a `GatewayTimeoutError` and a `WorkerStreamError`; code
         `deadline_exceeded`, with `partial_text`). The decoded output is handed on in pieces of at
-        most 64 KiB.
+        most 64 KiB. Memory: the stream holds only the chunk at hand, whatever the output's
+        length; errors' `partial_text` keeps the first 64 KiB of the text (the chunks carried
+        all of it).
         """
         request = execute_request(worker_id, prompt, task_id)
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
@@ -266,7 +282,7 @@ class Tasks:
         decoder: TaskOutputDecoder,
         trust: TrustRequirement,
         deadline: float | None = None,
-    ) -> Iterator[TaskChunk]:
+    ) -> Generator[TaskChunk, None, None]:
         # The trust check runs when iteration starts, like the request itself.
         self._enforce_trust(request.worker_id, trust)
         try:
@@ -293,6 +309,7 @@ class Tasks:
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
         deadline: float | None = None,
+        max_text_bytes: int = RUN_MAX_TEXT_BYTES,
     ) -> TaskResult:
         """Run a task to completion; return its text, and artifacts when the worker wrote files.
 
@@ -302,9 +319,22 @@ class Tasks:
         `.text`) when the announced zip does not appear within `artifact_timeout` seconds.
         `deadline=` (seconds) bounds the task's stream as in `stream`; the artifact wait is
         `artifact_timeout`.
+
+        Memory: the text is held whole, so it is capped at `max_text_bytes` of UTF-8 (default
+        16 MiB, the most the gateway returns for one non-streamed OpenAI-route answer). A task
+        that writes more raises `WorkerStreamError` (code `output_too_large`) as soon as it does,
+        closing the connection, with the first `max_text_bytes` in `partial_text`; read such
+        output with `stream()`, which holds only the chunk at hand.
         """
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        return self._run(worker_id, prompt, artifact_timeout, trust, checked_deadline(deadline))
+        return self._run(
+            worker_id,
+            prompt,
+            artifact_timeout,
+            trust,
+            checked_deadline(deadline),
+            max_text_bytes=checked_max_text_bytes(max_text_bytes),
+        )
 
     def _run(
         self,
@@ -314,6 +344,8 @@ class Tasks:
         trust: TrustRequirement,
         deadline: float | None = None,
         first_byte_timeout: float | None = None,
+        *,
+        max_text_bytes: int = RUN_MAX_TEXT_BYTES,
     ) -> TaskResult:
         """`run`, without chunk objects (the body is decoded once, at its end); with
         `first_byte_timeout` (scatter's attempts), a task whose answer has not started by then
@@ -324,6 +356,7 @@ class Tasks:
         artifact_timeout = checked_artifact_timeout(artifact_timeout)
         self._enforce_trust(request.worker_id, trust)
         parts: list[bytes] = []
+        received = 0
         answered = False
         try:
             with self._client._stream(
@@ -335,14 +368,22 @@ class Tasks:
                 answered = True
                 if first_byte_timeout is not None:
                     restore_stream_read_timeout(response)
-                parts.extend(response.iter_bytes())
+                for data in response.iter_bytes():
+                    parts.append(data)
+                    received += len(data)
+                    if received > max_text_bytes + _SENTINEL_ALLOWANCE:
+                        so_far = decoded_body(parts, max_text_bytes, ended=False)
+                        if so_far.text_overflowed:
+                            raise output_too_large_error(so_far, request.worker_id)
         except GatewayTimeoutError as error:
             if first_byte_timeout is not None and not answered:
                 raise first_byte_timeout_error(request.worker_id, first_byte_timeout) from None
             raise task_stream_error(error, partial_text(parts)) from None
         except GatewayConnectionError as error:
             raise task_stream_error(error, partial_text(parts)) from None
-        decoder = decoded_body(parts)
+        decoder = decoded_body(parts, max_text_bytes)
+        if decoder.text_overflowed:
+            raise output_too_large_error(decoder, request.worker_id)
         if not decoder.completed:
             raise incomplete_stream_error(decoder, request.worker_id)
         paths = self._collect_artifacts(self._client.artifacts, decoder, task_id, artifact_timeout)
@@ -495,13 +536,7 @@ class Tasks:
         exists, at most `max_retries` times; a worker that refused for capacity never ran the
         task, so moving on does not spend a retry. Not retried: a bad request (final for the
         prompt) and a trust refusal or unknown worker (the peer is dropped from the batch). A
-        peer is rested after two connection failures in a row or when its success rate is low
-        (a worker that drops some streams keeps working). An attempt whose answer has not
-        started within 4x the slowest task seen (at least 10 s) is abandoned, its connection
-        closed, and retried elsewhere. A prompt is never in flight twice at once, and each
-        result is recorded and yielded exactly once; a worker may have run a prompt whose
-        answer was lost (a dropped stream, an abandoned attempt), so running on workers is at
-        least once. `min_honesty`/`skip_equivocators` drop peers before
+        peer that keeps failing is rested. `min_honesty`/`skip_equivocators` drop peers before
         anything is sent; with no peer left every prompt fails at once (`error_code`
         `no_usable_peer`).
 
@@ -584,7 +619,7 @@ class AsyncTasks:
         decoder: TaskOutputDecoder,
         trust: TrustRequirement,
         deadline: float | None = None,
-    ) -> AsyncIterator[TaskChunk]:
+    ) -> AsyncGenerator[TaskChunk, None]:
         # The trust check runs when iteration starts, like the request itself.
         await self._enforce_trust(request.worker_id, trust)
         try:
@@ -613,11 +648,17 @@ class AsyncTasks:
         min_honesty: float | None = None,
         skip_equivocators: bool = False,
         deadline: float | None = None,
+        max_text_bytes: int = RUN_MAX_TEXT_BYTES,
     ) -> TaskResult:
-        """Run a task to completion (see `Tasks.run`)."""
+        """Run a task to completion (see `Tasks.run`, also for the `max_text_bytes` cap)."""
         trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
         return await self._run(
-            worker_id, prompt, artifact_timeout, trust, checked_deadline(deadline)
+            worker_id,
+            prompt,
+            artifact_timeout,
+            trust,
+            checked_deadline(deadline),
+            max_text_bytes=checked_max_text_bytes(max_text_bytes),
         )
 
     async def _run(
@@ -628,6 +669,8 @@ class AsyncTasks:
         trust: TrustRequirement,
         deadline: float | None = None,
         first_byte_timeout: float | None = None,
+        *,
+        max_text_bytes: int = RUN_MAX_TEXT_BYTES,
     ) -> TaskResult:
         """`run` (see `Tasks._run` for `first_byte_timeout`)."""
         started = time.monotonic()
@@ -636,6 +679,7 @@ class AsyncTasks:
         artifact_timeout = checked_artifact_timeout(artifact_timeout)
         await self._enforce_trust(request.worker_id, trust)
         parts: list[bytes] = []
+        received = 0
         answered = False
         try:
             async with self._client._stream(
@@ -649,13 +693,20 @@ class AsyncTasks:
                     restore_stream_read_timeout(response)
                 async for data in response.aiter_bytes():
                     parts.append(data)
+                    received += len(data)
+                    if received > max_text_bytes + _SENTINEL_ALLOWANCE:
+                        so_far = decoded_body(parts, max_text_bytes, ended=False)
+                        if so_far.text_overflowed:
+                            raise output_too_large_error(so_far, request.worker_id)
         except GatewayTimeoutError as error:
             if first_byte_timeout is not None and not answered:
                 raise first_byte_timeout_error(request.worker_id, first_byte_timeout) from None
             raise task_stream_error(error, partial_text(parts)) from None
         except GatewayConnectionError as error:
             raise task_stream_error(error, partial_text(parts)) from None
-        decoder = decoded_body(parts)
+        decoder = decoded_body(parts, max_text_bytes)
+        if decoder.text_overflowed:
+            raise output_too_large_error(decoder, request.worker_id)
         if not decoder.completed:
             raise incomplete_stream_error(decoder, request.worker_id)
         artifacts = self._client.artifacts

@@ -95,9 +95,14 @@ class Cli:
         return Result(completed.returncode, completed.stdout, completed.stderr)
 
     def on_terminal(self, *arguments: str, stream: str = "stdout") -> Result:
-        """Run with stdout (or stderr) on a pseudo-terminal, as in an interactive shell."""
+        """Run with stdout, stderr or both on a pseudo-terminal, as in an interactive shell
+        (with both, everything seen on the terminal is returned as `stdout`)."""
         master, slave = pty.openpty()
-        on_terminal = {"stdout": slave} if stream == "stdout" else {"stderr": slave}
+        on_terminal = {
+            "stdout": {"stdout": slave},
+            "stderr": {"stderr": slave},
+            "both": {"stdout": slave, "stderr": slave},
+        }[stream]
         process = subprocess.Popen(
             [*PROGRAM, *arguments],
             stdin=subprocess.DEVNULL,
@@ -115,7 +120,7 @@ class Cli:
                 process.kill()
                 process.wait()
         other = piped.decode() if piped else ""
-        if stream == "stdout":
+        if stream in ("stdout", "both"):
             return Result(process.returncode, seen, other)
         return Result(process.returncode, other, seen)
 
@@ -348,7 +353,7 @@ def test_scatter_reports_failed_prompts_with_exit_3(
     lines = result.json_lines()
     assert [line["status"] for line in lines] == ["failed", "failed"]
     assert all(line["error"] for line in lines)
-    assert "2 of 2 prompts failed" in result.stderr
+    assert "scatter: 2 prompts, 0 succeeded, 2 failed" in result.stderr
 
 
 def test_scatter_checkpoint_skips_answered_prompts(cli: Cli, tmp_path: Path) -> None:
@@ -383,9 +388,32 @@ def test_scatter_draws_progress_on_a_terminal_only(cli: Cli, tmp_path: Path) -> 
     assert piped.stderr == ""
     drawn = cli.on_terminal("scatter", str(source), "--model", "llama3.2", stream="stderr")
     assert drawn.status == 0
-    assert "scatter [" in drawn.stderr
-    assert "3/3" in drawn.stderr
     assert [line["prompt"] for line in drawn.json_lines()] == ["a", "b", "c"]
+    # One terminal line: bar frames redrawn in place with `\r`, then the summary over them.
+    [line, after] = drawn.stderr.split("\n")  # (`splitlines` would also split at `\r`)
+    assert after == ""
+    *frames, summary = line.split("\r")
+    assert frames[0] == ""  # every frame starts at the start of the line
+    assert any(frame.startswith("scatter [") and "/3" in frame for frame in frames)
+    assert summary.startswith("\x1b[Kscatter: 3 prompts, 3 succeeded, 0 failed, ")
+
+
+def test_scatter_progress_stays_one_line_among_results_on_one_terminal(
+    cli: Cli, tmp_path: Path
+) -> None:
+    prompts = [f"p{i}" for i in range(8)]
+    source = tmp_path / "prompts.txt"
+    source.write_text("\n".join(prompts) + "\n")
+    shown = cli.on_terminal(
+        "scatter", str(source), "--model", "llama3.2", "--max-concurrency", "2", stream="both"
+    )
+    assert shown.status == 0, shown.stderr
+    # What stays on screen is each line's text after its last `\r` (and the erase sequence):
+    # the results and the summary, and no bar frame left behind between them.
+    lines = shown.stdout.removesuffix("\n").split("\n")
+    *results, summary = [line.split("\r")[-1].removeprefix("\x1b[K") for line in lines]
+    assert [json.loads(line)["prompt"] for line in results] == prompts
+    assert summary.startswith("scatter: 8 prompts, 8 succeeded, 0 failed, ")
 
 
 # --- the trust layer ----------------------------------------------------------------------------
@@ -501,6 +529,159 @@ def test_auth_failures_and_the_api_key_options(
     assert "wrong-key-0123456789" not in line
     assert cli("workers", "--api-key", KEY).status == 0
     assert cli("workers", env={"AGENTFM_API_KEY": KEY}).status == 0
+
+
+def _raw(
+    url: str, *arguments: str | bytes, stdin: bytes = b"", env: dict[str, str] | None = None
+) -> Result:
+    """Run with raw bytes on stdin (and possibly in argv), as a shell would pass them."""
+    completed = subprocess.run(
+        [*PROGRAM, *arguments],
+        input=stdin,
+        env=_environment(url, env),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    return Result(
+        completed.returncode,
+        completed.stdout.decode(errors="replace"),
+        completed.stderr.decode(errors="replace"),
+    )
+
+
+PEER = "12D3KooWPV1gNFKqnf1Z8rPoohjR7jPyXbsY157KwXv2BUVvqAUs"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "says"),
+    [
+        (bytes(range(256)) * 64, "not UTF-8 text (byte 128 is 0x80)"),
+        (b'{"prompt": "\\ud800 lone"}\n', "line 1: the prompt holds an unpaired surrogate"),
+        (b'{"prompt": "ok"}\n' + b"[" * 100_000 + b"\n", "line 2: not JSON (JSON nested more"),
+    ],
+)
+def test_hostile_prompts_on_stdin_are_one_line_usage_errors(
+    free_url: str, stdin: bytes, says: str
+) -> None:
+    result = _raw(free_url, "scatter", "--peer", PEER, stdin=stdin)
+    assert says in result.assert_one_line_error(2)
+    assert result.stdout == ""
+
+
+def test_a_binary_prompts_file_is_a_one_line_usage_error(free_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "prompts.bin"
+    source.write_bytes(b"fine\n\xff\xfe\n")
+    result = _raw(free_url, "scatter", str(source), "--peer", PEER)
+    assert "not UTF-8 text (byte 5 is 0xff)" in result.assert_one_line_error(2)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://a\x01b", "ftp://x", "http://", "::"])
+def test_bad_gateway_urls_are_usage_errors_that_do_not_echo_them(free_url: str, url: str) -> None:
+    flag = _raw(free_url, "ping", "--gateway", url)
+    assert "--gateway must be an http(s) URL" in flag.assert_one_line_error(2)
+    variable = _raw(free_url, "ping", env={"AGENTFM_GATEWAY_URL": url})
+    assert "$AGENTFM_GATEWAY_URL must be" in variable.assert_one_line_error(2)
+    assert url not in (flag.stderr + variable.stderr).replace("http://127.0.0.1:8080", "")
+
+
+@pytest.mark.parametrize("key", ["clé-secrète-0123456789", "key-with-a-newline\n0123456789"])
+def test_keys_that_cannot_be_sent_are_usage_errors_that_never_show_them(
+    free_url: str, key: str
+) -> None:
+    flag = _raw(free_url, "workers", "--api-key", key)
+    assert "--api-key must be printable ASCII" in flag.assert_one_line_error(2)
+    variable = _raw(free_url, "workers", env={"AGENTFM_API_KEY": key})
+    assert "$AGENTFM_API_KEY must be printable ASCII" in variable.assert_one_line_error(2)
+    for shown in (flag.stderr, variable.stderr):
+        assert "cl" + "é" not in shown
+        assert "secr" not in shown
+
+
+def test_arguments_that_are_not_utf8_are_usage_errors(free_url: str) -> None:
+    prompt = _raw(free_url, "run", "--peer", PEER, "--prompt", b"caf\xe9")
+    assert "--prompt: not UTF-8 text" in prompt.assert_one_line_error(2)
+    peer = _raw(free_url, "scatter", "--peer", PEER, "--peer", b"\xff", stdin=b"a\n")
+    assert "--peer: not UTF-8 text" in peer.assert_one_line_error(2)
+
+
+def test_a_stdout_closed_from_the_start_is_one_line_and_sends_nothing(free_url: str) -> None:
+    # Checked first: with the gateway unreachable, reaching the network would exit 4.
+    completed = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *PROGRAM, "submit", "--peer", PEER, "--prompt", "x"],
+        env=_environment(free_url),
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 141
+    assert (
+        completed.stderr.decode()
+        == "agentfm-py: error: stdout is closed: nothing could be printed\n"
+    )
+
+
+def test_a_closed_stdin_for_scatter_is_a_usage_error(free_url: str) -> None:
+    completed = subprocess.run(
+        ["sh", "-c", 'exec "$@" <&-', "sh", *PROGRAM, "scatter", "--peer", PEER],
+        env=_environment(free_url),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    result = Result(completed.returncode, completed.stdout.decode(), completed.stderr.decode())
+    assert "stdin is closed" in result.assert_one_line_error(2)
+
+
+DATA_COMMANDS = [
+    ["ping"],
+    ["workers"],
+    ["models"],
+    ["chat"],
+    ["run"],
+    ["stream"],
+    ["submit"],
+    ["scatter"],
+    ["peers"],
+    ["peers", "show"],
+    ["peers", "log"],
+    ["peers", "verify"],
+    ["events"],
+]
+
+
+@pytest.mark.parametrize("command", DATA_COMMANDS, ids=" ".join)
+def test_every_command_that_prints_data_takes_json(free_url: str, command: list[str]) -> None:
+    shown = _raw(free_url, *command, "--help")
+    assert shown.status == 0
+    assert "--json" in shown.stdout
+
+
+def test_json_answers_of_ping_chat_run_and_stream(cli: Cli, agentfm_mesh: MeshSimulator) -> None:
+    ping = cli.on_terminal("ping", "--json")
+    assert json.loads(ping.stdout)["status"] == "ok"
+    peer = _peer(agentfm_mesh, "translator")
+
+    chat = cli("chat", "--peer", peer, "--prompt", "hi", "--json").json()
+    assert chat["finish_reason"] == "stop"
+    assert "received: user: hi" in chat["text"]
+    streamed = cli("chat", "--peer", peer, "--prompt", "hi", "--stream", "--json").json_lines()
+    assert {line["peer_id"] for line in streamed} == {peer}
+    assert "received: user: hi" in "".join(line["text"] for line in streamed)
+    assert streamed[-1]["finish_reason"] == "stop"
+
+    ran = cli("run", "--peer", peer, "--prompt", "job", "--json")
+    assert ran.status == 0, ran.stderr
+    document = ran.json()
+    assert TASK_ID.match(document["task_id"])
+    assert document["worker_id"] == peer
+    assert "received: job" in document["text"]
+    assert document["artifacts"] == []
+
+    chunks = cli("stream", "--peer", peer, "--prompt", "job", "--json").json_lines()
+    assert "received: job" in "".join(c["text"] for c in chunks if c["kind"] == "text")
+    assert chunks[-1] == {"kind": "marker", "text": "", "marker": "NO_FILES"}
 
 
 def test_a_closed_stdout_exits_quietly(cli: Cli) -> None:

@@ -6,8 +6,10 @@
     agentfm-py scatter prompts.txt --model llama3.2 > results.jsonl
 
 `agentfm-py --help` lists every command, the environment it reads and the exit codes. Errors are
-one line on stderr (`agentfm-py: error: <message>`), never a traceback; Ctrl-C exits 130 and a
-closed stdout (`| head`) exits 141, both quietly.
+one line on stderr (`agentfm-py: error: <message>`), never a traceback, whatever the input (bad
+URLs, keys, binary prompts); Ctrl-C exits 130 and a stdout closed by its reader (`| head`) exits
+141, both quietly. A stdout closed before the start (`>&-`) exits 141 with one line, before
+anything is sent.
 """
 
 from __future__ import annotations
@@ -50,11 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from agentfm.exceptions import AgentFMError, GatewayConnectionError, InvalidRequestError
 
     def fail(message: str, status: int) -> int:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(f"{PROGRAM}: error: {one_line(message)}\n")
-            sys.stderr.flush()
+        if sys.stderr is not None:  # None when the process started with stderr closed
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(f"{PROGRAM}: error: {one_line(message)}\n")
+                sys.stderr.flush()
         return status
 
+    if sys.stdout is None:  # started with stdout closed: nothing could be shown, so do nothing
+        return fail("stdout is closed: nothing could be printed", EXIT_BROKEN_PIPE)
     try:
         try:
             arguments = parse_arguments(argv)
@@ -85,4 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
     except Exception as error:  # a bug: still one line, the traceback only in the debug log
         logger.debug("unexpected error", exc_info=error)
-        return fail(f"unexpected {type(error).__name__}: {error}", EXIT_FAILURE)
+        return fail(f"unexpected {type(error).__name__}: {_safe_message(error)}", EXIT_FAILURE)
+
+
+def _safe_message(error: Exception) -> str:
+    # A Unicode error quotes the character it choked on, which may be part of a secret (a key
+    # sent in a header); the rest of its message is of no use to the user.
+    if isinstance(error, UnicodeError):
+        return "a value could not be encoded (not shown)"
+    return str(error)

@@ -142,36 +142,74 @@ def chat(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
     # flag says peer.
     peer = checked_libp2p_peer_id(args.peer)
     messages = [{"role": "user", "content": args.prompt}]
+    if args.stream:
+        _chat_streamed(client, peer, messages, args, out)
+        return EXIT_OK
+    response = client.openai.chat.completions.create(model=peer, messages=messages)
+    choice = response.choices[0] if response.choices else None
+    text = (choice.message.content or "") if choice is not None else ""
+    if args.json:
+        out.json_document(
+            {
+                "id": response.id,
+                "model": response.model,
+                "text": text,
+                "finish_reason": choice.finish_reason if choice is not None else None,
+            }
+        )
+        return EXIT_OK
+    answer = _Answer(out)
+    answer.write(text)
+    answer.end()
+    return EXIT_OK
+
+
+def _chat_streamed(
+    client: AgentFMClient,
+    peer: str,
+    messages: list[dict[str, str]],
+    args: argparse.Namespace,
+    out: Output,
+) -> None:
     answer = _Answer(out)
     try:
-        if args.stream:
-            for chunk in client.openai.chat.completions.create(
-                model=peer, messages=messages, stream=True
-            ):
-                if chunk.choices and chunk.choices[0].delta.content:
-                    answer.write(chunk.choices[0].delta.content)
-        else:
-            response = client.openai.chat.completions.create(model=peer, messages=messages)
-            if response.choices:
-                answer.write(response.choices[0].message.content or "")
+        for chunk in client.openai.chat.completions.create(
+            model=peer, messages=messages, stream=True
+        ):
+            choice = chunk.choices[0] if chunk.choices else None
+            text = choice.delta.content if choice is not None else ""
+            if args.json:  # JSON lines, one per chunk
+                out.json_line(
+                    {
+                        "id": chunk.id,
+                        "peer_id": chunk.agentfm_peer_id,
+                        "task_id": chunk.agentfm_task_id,
+                        "text": text,
+                        "finish_reason": choice.finish_reason if choice is not None else None,
+                    }
+                )
+            elif text:
+                answer.write(text)
     finally:
         answer.end()
-    return EXIT_OK
 
 
 def _stream_task(
     client: AgentFMClient, args: argparse.Namespace, out: Output, task_id: str
 ) -> bool:
-    """Print the task's answer as it arrives; True when the worker announced files."""
+    """Print the task's answer as it arrives (with --json: one JSON line per chunk); True when
+    the worker announced files."""
     files_incoming = False
     answer = _Answer(out)
     try:
         for chunk in client.tasks.stream(
             worker_id=checked_libp2p_peer_id(args.peer), prompt=args.prompt, task_id=task_id
         ):
-            if chunk.kind == "text":
+            if args.json:
+                out.json_line({"kind": chunk.kind, "text": chunk.text, "marker": chunk.marker})
+            elif chunk.kind == "text":
                 answer.write(chunk.text)
-            elif chunk.marker == FILES_INCOMING:
+            if chunk.marker == FILES_INCOMING:
                 files_incoming = True
     finally:
         answer.end()
@@ -179,6 +217,22 @@ def _stream_task(
 
 
 def run(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    if args.json:  # one document once the task is done: its text, files and identity
+        result = client.tasks.run(
+            worker_id=checked_libp2p_peer_id(args.peer),
+            prompt=args.prompt,
+            artifact_timeout=args.artifact_timeout,
+        )
+        out.json_document(
+            {
+                "task_id": result.task_id,
+                "worker_id": result.worker_id,
+                "text": result.text,
+                "artifacts": [str(path) for path in result.artifacts],
+                "duration_seconds": round(result.duration_seconds, 3),
+            }
+        )
+        return EXIT_OK
     task_id = new_task_id()
     # Checked before dispatch, so a bad setting does not cost a task.
     checked_artifact_timeout(args.artifact_timeout)
@@ -215,15 +269,29 @@ def submit(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
 
 def _read_prompts(args: argparse.Namespace) -> list[str]:
     source = args.prompts_file
+    name = "stdin" if source == "-" else source
     try:
         if source == "-":
-            text, name = sys.stdin.read(), "stdin"
+            # Bytes, decoded here: the text layer of stdin may pass undecodable bytes through
+            # as lone surrogates (it does in the C locale), which no request can carry.
+            stdin = sys.stdin.buffer if sys.stdin is not None else None
+            if stdin is None:
+                raise InvalidRequestError("stdin is closed: no prompts", code="invalid_prompts")
+            raw = stdin.read()
         else:
-            text, name = Path(source).read_text(encoding="utf-8"), source
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
+            raw = Path(source).read_bytes()
+    except OSError as error:
         raise InvalidRequestError(
-            f"cannot read prompts from {source}: {reason}", code="invalid_prompts"
+            f"cannot read prompts from {name}: {error.strerror or type(error).__name__}",
+            code="invalid_prompts",
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidRequestError(
+            f"cannot read prompts from {name}: not UTF-8 text (byte {error.start} is "
+            f"{raw[error.start]:#04x})",
+            code="invalid_prompts",
         ) from None
     prompts = parse_prompts(text, source=name, format=args.input_format)
     if not prompts:
@@ -249,9 +317,12 @@ def _in_order(pairs: Iterator[tuple[int, ScatterResult]]) -> Iterator[tuple[int,
 
 
 def scatter(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int:
+    # Results are always JSON lines on stdout (--json is accepted for uniformity); progress is
+    # one bar on stderr when it is a terminal, then a summary line.
     prompts = _read_prompts(args)
     progress = ProgressBar(out, label="scatter")
     failed = 0
+    summary: str | None = None
     pairs = client.tasks.scatter_iter(
         prompts,
         peer_ids=args.peer_ids,
@@ -265,16 +336,19 @@ def scatter(client: AgentFMClient, args: argparse.Namespace, out: Output) -> int
     )
     try:
         for index, result in _in_order(pairs):
-            progress.close()  # a result line must not land in the middle of the bar
-            out.json_line(_scatter_json(index, result))
+            with progress.above():  # a result line must not land in the middle of the bar
+                out.json_line(_scatter_json(index, result))
             failed += result.status != "success"
+        summary = (
+            f"scatter: {len(prompts)} prompts, {len(prompts) - failed} succeeded, "
+            f"{failed} failed, {progress.elapsed():.1f}s"
+        )
     finally:
         pairs.close()
-        progress.close()
-    if failed:
-        out.note(f"scatter: {failed} of {len(prompts)} prompts failed")
-        return EXIT_PARTIAL
-    return EXIT_OK
+        progress.close(summary)
+    if failed and not out.stderr_is_terminal:
+        out.note(summary or "")  # the bar's summary line was not drawn: say what failed
+    return EXIT_PARTIAL if failed else EXIT_OK
 
 
 # --- the trust layer ----------------------------------------------------------------------------

@@ -2,14 +2,17 @@
 
 Data goes to stdout: a table when stdout is a terminal, JSON when it is not (or with `--json`),
 so `agentfm-py workers | jq` works without a flag. Progress and errors go to stderr; the progress
-bar is drawn only when stderr is a terminal, so logs and pipes never fill with `\\r` frames.
+bar is drawn only when stderr is a terminal, as one line redrawn in place, so logs and pipes
+never fill with `\\r` frames.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 __all__ = ["Output", "ProgressBar", "one_line"]
@@ -37,7 +40,8 @@ class Output:
     def __init__(self, stdout: TextIO, stderr: TextIO, *, force_json: bool = False) -> None:
         self.stdout = stdout
         self.stderr = stderr
-        self.json = force_json or not _is_terminal(stdout)
+        self.stdout_is_terminal = _is_terminal(stdout)
+        self.json = force_json or not self.stdout_is_terminal
         self.stderr_is_terminal = _is_terminal(stderr)
 
     def write(self, text: str) -> None:
@@ -87,39 +91,84 @@ class Output:
 
 
 class ProgressBar:
-    """`progress(done, failed, total)` drawn on one stderr line; silent when not a terminal."""
+    """`progress(done, failed, total)` as one stderr line redrawn in place; silent when stderr is
+    not a terminal.
+
+    The bar is one line, never wider than the terminal (a wrapped line cannot be redrawn with
+    `\\r`), redrawn at most every 0.1 s. When stdout is the same terminal, `above()` lifts the bar
+    out of the way while a result line is printed, then draws it again under it; otherwise the
+    bar never moves. `close()` replaces it with a summary line.
+    """
 
     def __init__(self, output: Output, *, label: str) -> None:
         self._stream = output.stderr
         self._enabled = output.stderr_is_terminal
+        self._shares_stdout = self._enabled and output.stdout_is_terminal
         self._label = label
         self._started = time.monotonic()
-        self._last_drawn = 0.0
+        self._last_drawn = -_REDRAW_SECONDS
         self._drawn = False
+        self._counts: tuple[int, int, int | None] = (0, 0, None)
 
     def __call__(self, done: int, failed: int, total: int | None) -> None:
+        self._counts = (done, failed, total)
         if not self._enabled:
             return
         now = time.monotonic()
         finished = total is not None and done >= total
-        if not finished and now - self._last_drawn < _REDRAW_SECONDS:
+        if finished or now - self._last_drawn >= _REDRAW_SECONDS:
+            self._draw(now)
+
+    @contextlib.contextmanager
+    def above(self) -> Iterator[None]:
+        """Print a line on stdout above the bar (the bar is erased, then drawn again)."""
+        lifted = self._shares_stdout and self._drawn
+        if lifted:
+            self._erase()
+        yield
+        if lifted:
+            self._draw(time.monotonic())
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self._started
+
+    def close(self, summary: str | None = None) -> None:
+        """Replace the bar with `summary` (on a terminal), or end its line so output that
+        follows starts on a fresh one (no summary: e.g. interrupted)."""
+        if not self._enabled:
             return
-        self._last_drawn = now
+        if summary is not None:
+            self._erase()
+            self._write(summary + "\n")
+        elif self._drawn:
+            self._write("\n")
+        self._drawn = False
+
+    def _draw(self, now: float) -> None:
+        done, failed, total = self._counts
         if total:
             filled = min(_BAR_WIDTH, _BAR_WIDTH * done // total)
-            bar = "#" * filled + "." * (_BAR_WIDTH - filled)
-            count = f"{done}/{total}"
+            bar = f" [{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {done}/{total}"
         else:
-            bar, count = "", str(done)
-        elapsed = now - self._started
-        text = f"{self._label} [{bar}] {count}  failed {failed}  {elapsed:.1f}s"
-        self._stream.write("\r" + text + "\x1b[K")
-        self._stream.flush()
+            bar = f" {done} done"
+        text = f"{self._label}{bar}  failed {failed}  {now - self._started:.1f}s"
+        self._write("\r" + text[: _columns(self._stream) - 1] + "\x1b[K")
+        self._last_drawn = now
         self._drawn = True
 
-    def close(self) -> None:
-        """End the bar's line, so what follows starts on a fresh one."""
+    def _erase(self) -> None:
         if self._drawn:
-            self._stream.write("\n")
-            self._stream.flush()
+            self._write("\r\x1b[K")
             self._drawn = False
+
+    def _write(self, text: str) -> None:
+        self._stream.write(text)
+        self._stream.flush()
+
+
+def _columns(stream: TextIO) -> int:
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return max(columns, 20) if columns else 80  # 0: a terminal that never said its size

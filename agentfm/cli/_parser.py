@@ -7,7 +7,9 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from agentfm._options import DEFAULT_GATEWAY_URL
+import httpx
+
+from agentfm._options import API_KEY_ENV, DEFAULT_GATEWAY_URL
 from agentfm._version import __version__
 
 __all__ = [
@@ -38,20 +40,24 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a tool killed by
 _EPILOG = f"""\
 environment:
   {GATEWAY_URL_ENV}   default for --gateway ({DEFAULT_GATEWAY_URL} when unset)
-  AGENTFM_API_KEY       default for --api-key (prefer it: command lines are visible to others)
+  {API_KEY_ENV}       default for --api-key (prefer it: command lines are visible to others)
 
 output:
-  Data goes to stdout: a table on a terminal, JSON when piped or with --json.
+  Data goes to stdout: a table on a terminal, JSON when piped or with --json (answers of
+  chat, run and stream are text unless --json is given). scatter draws one progress line on
+  stderr when it is a terminal, then a summary.
   Errors are one line on stderr: "{PROGRAM}: error: <message>".
 
 exit codes:
   0    success
   1    the gateway or a worker refused or failed the request (auth, unknown peer, task failed)
-  2    usage error: bad arguments or input (e.g. a malformed peer id or prompts file)
+  2    usage error: bad arguments or input (e.g. a malformed peer id, gateway URL or API
+       key, a prompts file that is not UTF-8 text)
   3    scatter finished, but at least one prompt failed (every result is still printed)
   4    the gateway could not be reached, or the connection to it broke
   130  interrupted (Ctrl-C)
-  141  stdout was closed early (e.g. piped into head)
+  141  stdout was closed (e.g. piped into head): quietly when the reader left, with one
+       line when stdout was closed before the command started
 """
 
 
@@ -167,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_connection_options(sub, in_command=True)
         return sub
 
-    command("ping", "check that the gateway answers its health check")
+    ping = command("ping", "check that the gateway answers its health check")
+    _add_json(ping)
 
     workers = command("workers", "list the online workers")
     workers.add_argument("--model", help="only workers serving this model/engine")
@@ -192,13 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
     chat = command("chat", "send one chat message through the OpenAI-compatible route")
     _add_dispatch(chat)
     chat.add_argument("--stream", action="store_true", help="print the answer as it arrives")
+    _add_json(chat)
 
     run = command("run", "run a task: stream its answer, then collect the files it wrote")
     _add_dispatch(run)
     _add_artifact_options(run)
+    _add_json(run)
 
     stream = command("stream", "run a task and stream its answer (files are not collected)")
     _add_dispatch(stream)
+    _add_json(stream)
 
     submit = command("submit", "queue a task without waiting (fire-and-forget)")
     _add_dispatch(submit)
@@ -250,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="how to read the prompts (default: auto)",
     )
     _add_artifact_options(scatter)
+    _add_json(scatter)
 
     peers = command("peers", "the trust layer: list peers, or show one, its log, a proof")
     peers.add_argument("--include-offline", action="store_true", help="also peers in the ledger")
@@ -284,11 +295,66 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parsed arguments with the connection defaults filled in."""
+    """Parsed arguments with the connection defaults filled in and checked (`UsageError`)."""
     arguments = build_parser().parse_args(argv)
+    gateway_source = "--gateway"
     if getattr(arguments, "gateway", None) is None:
+        gateway_source = f"${GATEWAY_URL_ENV}"
         arguments.gateway = os.environ.get(GATEWAY_URL_ENV) or DEFAULT_GATEWAY_URL
     for name in ("api_key", "timeout", "json"):
         if not hasattr(arguments, name):
             setattr(arguments, name, None if name != "json" else False)
+    _check_text(arguments)
+    _check_gateway_url(arguments.gateway, gateway_source)
+    if arguments.api_key is not None:
+        _check_api_key(arguments.api_key, "--api-key")
+    elif os.environ.get(API_KEY_ENV):
+        _check_api_key(os.environ[API_KEY_ENV], f"${API_KEY_ENV}")
     return arguments
+
+
+def _check_text(arguments: argparse.Namespace) -> None:
+    # Bytes that are not UTF-8 reach Python's argv as lone surrogates, which no request can
+    # carry; refused here, naming the argument, rather than failing deep inside a request.
+    for name, value in vars(arguments).items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and not _is_utf8_text(text) for text in values):
+            shown = _SHOWN_AS.get(name, "--" + name.replace("_", "-"))
+            raise UsageError(f"{shown}: not UTF-8 text")
+
+
+# Arguments whose destination is not the flag's name.
+_SHOWN_AS = {
+    "peer_ids": "--peer",
+    "prompts_file": "FILE",
+    "peer_id": "ID",
+    "entry_hash": "ENTRY_HASH",
+}
+
+
+def _is_utf8_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_gateway_url(url: str, source: str) -> None:
+    # Checked here to name the flag or variable the user set; the value is not echoed, as a URL
+    # may carry a password.
+    try:
+        parsed: httpx.URL | None = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UsageError(
+            f"{source} must be an http(s) URL such as {DEFAULT_GATEWAY_URL} (the value given "
+            "is not one)"
+        )
+
+
+def _check_api_key(key: str, source: str) -> None:
+    # A bearer token travels in an HTTP header: printable ASCII only. Never echoed.
+    if not (key.isascii() and key.isprintable()):
+        raise UsageError(f"{source} must be printable ASCII (the key is not shown)")

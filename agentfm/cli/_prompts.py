@@ -10,9 +10,9 @@ than sending a JSON text to a worker as a prompt.
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
+from agentfm._json import parse_json
 from agentfm.exceptions import InvalidRequestError
 
 __all__ = ["PromptFormat", "parse_prompts"]
@@ -22,17 +22,18 @@ PromptFormat = Literal["auto", "lines", "jsonl"]
 
 def _looks_like_object(line: str) -> bool:
     try:
-        return isinstance(json.loads(line), dict)
+        return isinstance(parse_json(line), dict)
     except ValueError:
         return False
 
 
 def _prompt_of(line: str, number: int, source: str) -> str:
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
+        record = parse_json(line)
+    except ValueError as error:
+        reason = getattr(error, "msg", None) or str(error)
         raise InvalidRequestError(
-            f"{source} line {number}: not JSON ({error.msg}); the input is JSON lines because "
+            f"{source} line {number}: not JSON ({reason}); the input is JSON lines because "
             'its first line is, so every line must be {"prompt": "..."}',
             code="invalid_prompts",
         ) from None
@@ -42,7 +43,21 @@ def _prompt_of(line: str, number: int, source: str) -> str:
             f'{source} line {number}: expected an object with a non-empty string "prompt"',
             code="invalid_prompts",
         )
+    if not _is_unicode_text(prompt):
+        # JSON can spell a lone surrogate (`"\\ud800"`); no request can carry one.
+        raise InvalidRequestError(
+            f"{source} line {number}: the prompt holds an unpaired surrogate escape",
+            code="invalid_prompts",
+        )
     return prompt
+
+
+def _is_unicode_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_prompts(text: str, *, source: str, format: PromptFormat = "auto") -> list[str]:

@@ -11,13 +11,18 @@ which only read and close:
   and `WorkerStreamError` is raised after the chunks before it;
 * a body that ends without `[DONE]` was cut short: `GatewayConnectionError` (`stream_truncated`).
 
-Both errors carry `partial_text`, the text received before the end.
+Both errors carry `partial_text`, the text received before the end (its first 16 MiB).
+
+Bounds: decoding is linear in the bytes received; a frame larger than the gateway can send
+(`OPENAI_STREAM_MAX_LINE_BYTES`, about 54 MiB) raises `GatewayProtocolError` (`line_too_long`);
+the text kept for `.text` stops growing at `STREAM_KEPT_TEXT_BYTES` (16 MiB, the gateway's own cap
+on a non-streamed answer, docs/reference/gateway-protocol.md §5.10), so an endless stream does not
+grow memory.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from types import TracebackType
@@ -25,9 +30,10 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from agentfm._base import protocol_error
+from agentfm._bounded_text import BoundedText
 from agentfm._errors import task_stream_error
-from agentfm._sse import ServerSentEvent, SSEDecoder
+from agentfm._json import parse_gateway_json
+from agentfm._sse import OPENAI_STREAM_MAX_LINE_BYTES, ServerSentEvent, SSEDecoder
 from agentfm.exceptions import (
     AgentFMError,
     GatewayConnectionError,
@@ -40,6 +46,7 @@ __all__ = ["AsyncStream", "ChunkDecoder", "Stream", "check_event_stream"]
 ChunkT = TypeVar("ChunkT")
 
 _DONE = "[DONE]"
+STREAM_KEPT_TEXT_BYTES = 16 * 1024 * 1024
 # 5.10 step 4 / 5.11: the gateway's in-band report of a failed worker stream.
 _STREAM_ERROR = re.compile(r"\A\n\[stream error: (?P<reason>.*)\]\n\Z", re.DOTALL)
 
@@ -68,17 +75,17 @@ class ChunkDecoder(Generic[ChunkT]):
         parse: Callable[[Any], ChunkT],
         piece: Callable[[ChunkT], tuple[str, str | None]],
     ) -> None:
-        self._events = SSEDecoder()
+        self._events = SSEDecoder(max_line_bytes=OPENAI_STREAM_MAX_LINE_BYTES)
         self._parse = parse
         self._piece = piece
-        self._parts: list[str] = []
+        self._text = BoundedText(STREAM_KEPT_TEXT_BYTES)
         self._done = False
         self._stream_error: str | None = None
 
     @property
     def text(self) -> str:
-        """The text of every chunk yielded so far."""
-        return "".join(self._parts)
+        """The text of the chunks yielded so far (the first 16 MiB of it)."""
+        return self._text.text
 
     @property
     def ended(self) -> bool:
@@ -104,7 +111,7 @@ class ChunkDecoder(Generic[ChunkT]):
             )
         if not self._done:
             return GatewayConnectionError(
-                f"the answer ended without data: [DONE] after {len(self.text)} characters: "
+                f"the answer ended without data: [DONE] after {self._text.received_bytes} bytes: "
                 "the connection to the gateway was cut short",
                 code="stream_truncated",
                 partial_text=self.text,
@@ -120,17 +127,13 @@ class ChunkDecoder(Generic[ChunkT]):
             if event.data == _DONE:
                 self._done = True
                 continue
-            try:
-                value = json.loads(event.data)
-            except ValueError as error:
-                raise protocol_error(error) from None
-            chunk = self._parse(value)
+            chunk = self._parse(parse_gateway_json(event.data, status=200))
             text, finish_reason = self._piece(chunk)
             stream_error = _STREAM_ERROR.match(text) if finish_reason == "stop" else None
             if stream_error is not None:
                 self._stream_error = stream_error.group("reason")
                 continue
-            self._parts.append(text)
+            self._text.append(text)
             chunks.append(chunk)
         return chunks
 
@@ -141,7 +144,8 @@ class Stream(Generic[ChunkT]):
     The request has already been sent (its HTTP errors were raised by `create`). Iterate it
     once; leaving early and calling `close()` (or using it as a context manager) closes the
     connection at once, and the gateway then stops the worker's task (5.10 step 5).
-    `response` is the open `httpx.Response`; `text` is what has arrived so far.
+    `response` is the open `httpx.Response`; `text` is what has arrived so far (its first 16 MiB:
+    the stream itself holds only the chunk at hand).
     """
 
     def __init__(
