@@ -107,8 +107,17 @@ demo: $(SDK_STAMP)
 record: $(SDK_STAMP)
 	$(BIN)/python tests/record.py
 
-bench: $(SDK_STAMP)
-	$(BIN)/python -m bench
+# The published 0.3.0, by package name, in its own environment: the bench runs it side by side.
+BENCH030 := .bench/sdk030
+BENCH030_STAMP := $(BENCH030)/.installed
+
+$(BENCH030_STAMP):
+	$(PYTHON) -m venv $(BENCH030)
+	$(BENCH030)/bin/python -m pip install $(PIP_FLAGS) 'agentfm-sdk==0.3.0'
+	@touch $@
+
+bench: $(SDK_STAMP) $(BENCH030_STAMP)
+	$(BIN)/python -m bench --sdk030-python $(BENCH030)/bin/python $(BENCH_FLAGS)
 
 clean:
-	rm -rf $(VENV) .venvs .tools .mypy_cache .ruff_cache .pytest_cache dist
+	rm -rf $(VENV) .venvs .tools .bench .mypy_cache .ruff_cache .pytest_cache dist

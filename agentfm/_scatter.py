@@ -20,6 +20,8 @@ What every driver guarantees:
   checkpoint's index (hash and file offset of each recorded prompt, ~0.2 KB each) stays in memory;
   recorded answers are read back from disk. The async driver writes and fsyncs each line on the
   event loop (a few milliseconds at most), keeping the order of the file simple.
+* Each attempt runs on a connection of its own (see "lanes" below), and is abandoned when its
+  answer has not started within the scheduler's first-byte bound (agentfm/_scatter_scheduler.py).
 * Stopping early (leaving the loop, an exception, Ctrl-C) dispatches nothing more. The sync driver
   waits for the attempts in flight (threads cannot be interrupted) and still records them; the
   async driver cancels them, and they stay unanswered until a re-run.
@@ -28,23 +30,31 @@ What every driver guarantees:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import copy
 import logging
 import os
 import queue
+import ssl
 import time
+from collections import deque
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator, Sized
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 import attrs
+import httpx
+from agentfm_gateway import Client as GatewayClient
 from agentfm_gateway.api.workers import list_workers
 from agentfm_gateway.records import WorkersResponse
 
 from agentfm._bounds import checked_deadline
+from agentfm._retry import RetryPolicy
 from agentfm._scatter_checkpoint import Checkpoint
 from agentfm._scatter_scheduler import (
     Assignment,
+    AttemptRecord,
     Job,
     Scheduler,
     Settled,
@@ -52,7 +62,15 @@ from agentfm._scatter_scheduler import (
     failed_result,
     verdict_of,
 )
-from agentfm._tasks import _checked_prompt
+from agentfm._tasks import AsyncTasks, Tasks, _checked_prompt
+from agentfm._transport import (
+    AsyncBoundedTransport,
+    AsyncRetryingTransport,
+    BoundedTransport,
+    RetryingTransport,
+    bounded_wire,
+    bounded_wire_async,
+)
 from agentfm._trust import TrustRequirement, refusal_reason
 from agentfm._workers import WorkerQuery
 from agentfm.artifacts import checked_timeout
@@ -66,7 +84,6 @@ from agentfm.models import PeerID, ScatterResult, TaskResult, WorkerProfile
 
 if TYPE_CHECKING:
     from agentfm._client import AgentFMClient, AsyncAgentFMClient
-    from agentfm._tasks import AsyncTasks, Tasks
 
 __all__ = [
     "CheckpointPath",
@@ -91,6 +108,22 @@ CheckpointPath = str | os.PathLike[str] | None
 
 Outcome = TaskResult | BaseException
 Pair = tuple[int, ScatterResult]
+
+# Scatter's attempts carry no trust demand of their own: the scheduler applied it to the peers.
+_NO_TRUST = TrustRequirement()
+_attempt_trace: Callable[[AttemptRecord], object] | None = None
+
+
+@contextlib.contextmanager
+def trace_attempts(callback: Callable[[AttemptRecord], object]) -> Iterator[None]:
+    """Within the block, every batch reports each ended attempt to `callback` (used by the
+    benchmarks in bench/; not thread-safe: one traced batch at a time)."""
+    global _attempt_trace
+    previous, _attempt_trace = _attempt_trace, callback
+    try:
+        yield
+    finally:
+        _attempt_trace = previous
 
 
 # --- arguments ------------------------------------------------------------------------------
@@ -293,6 +326,7 @@ class _Batch:
                 max_retries=spec.max_retries,
                 verify_through=verify_through,
                 explicit_peers=True,
+                trace=_attempt_trace,
             )
             scheduler.refresh_failed(time.monotonic())
             return scheduler
@@ -303,6 +337,7 @@ class _Batch:
                 max_concurrency=spec.max_concurrency,
                 max_retries=spec.max_retries,
                 verify_through=verify_through,
+                trace=_attempt_trace,
             )
             scheduler.abort(listing)
             return scheduler
@@ -320,6 +355,7 @@ class _Batch:
             verify_through=verify_through,
             no_peers_message=no_peers_message,
             explicit_peers=explicit,
+            trace=_attempt_trace,
         )
         scheduler.apply_telemetry(online, time.monotonic())
         logger.debug("scatter batch started on %d peers", len(peer_ids))
@@ -399,6 +435,98 @@ class _InOrder:
         return cast("list[ScatterResult]", self._slots)
 
 
+# --- lanes: one connection per attempt in flight --------------------------------------------
+#
+# Each attempt in flight borrows a lane, a client of its own with a single keep-alive
+# connection, from a free list only the driver loop touches; a lane serves one attempt at a time.
+# Two reasons:
+#
+# * Correctness. With one pool shared by many threads, the pool's housekeeping in one thread
+#   (closing a connection it counts as surplus or expired) can close the socket another thread
+#   was just handed: that thread then waits on a closed descriptor until its read timeout
+#   (12.5 min for a task), and a request written in that instant can land on the new connection
+#   that reuses the descriptor number, where another attempt reads its answer. Seen as "one
+#   request never answered" in 20,000-prompt batches (the simulator had answered it); with
+#   lanes no thread ever closes a connection another one is using.
+# * Cost. A shared pool scans all its connections under one lock for each request and each
+#   answer (polling idle ones to see whether they expired): at 64 attempts in flight that scan,
+#   not the exchange, was most of the client's CPU (the async pool: 3/4 of it).
+#
+# Lanes copy the client's settings (URL, headers, timeouts, retries of connect failures); a
+# client built on the caller's own `http_client` keeps using it instead.
+
+LaneT = TypeVar("LaneT")
+_ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+
+
+def _lane_ssl_context(gateway_url: str) -> ssl.SSLContext:
+    # A plain-http gateway never negotiates TLS: skip loading the CA bundle for every lane.
+    if httpx.URL(gateway_url).scheme == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return httpx.create_ssl_context()
+
+
+class _Lanes(Generic[LaneT]):
+    """The free list of lanes of one batch (driver loop only; not thread-safe)."""
+
+    def __init__(self, shared: LaneT, make: Callable[[], LaneT] | None) -> None:
+        self._shared = shared
+        self._make = make
+        self._free: list[LaneT] = []
+        self.made: list[LaneT] = []
+
+    def take(self) -> LaneT:
+        if self._make is None:
+            return self._shared
+        if self._free:
+            return self._free.pop()
+        lane = self._make()
+        self.made.append(lane)
+        return lane
+
+    def give(self, lane: LaneT) -> None:
+        if lane is not self._shared:
+            self._free.append(lane)
+
+
+def _sync_lanes(tasks: Tasks) -> _Lanes[Tasks]:
+    client = tasks._client
+    if client._injected_client is not None:
+        return _Lanes(tasks, None)
+    context = _lane_ssl_context(client.gateway_url)
+
+    def make() -> Tasks:
+        lane = copy.copy(client)
+        wire = bounded_wire(verify=context, limits=_ONE_CONNECTION)
+        retrying = RetryingTransport(wire, RetryPolicy(max_retries=client._options.retries))
+        transport = BoundedTransport(retrying)
+        lane._http = httpx.Client(transport=transport, **client._http_settings())
+        lane._gateway = GatewayClient(base_url=client.gateway_url).set_httpx_client(lane._http)
+        return Tasks(lane)
+
+    return _Lanes(tasks, make)
+
+
+def _async_lanes(tasks: AsyncTasks) -> _Lanes[AsyncTasks]:
+    client = tasks._client
+    if client._injected_client is not None:
+        return _Lanes(tasks, None)
+    context = _lane_ssl_context(client.gateway_url)
+
+    def make() -> AsyncTasks:
+        lane = copy.copy(client)
+        wire = bounded_wire_async(verify=context, limits=_ONE_CONNECTION)
+        retrying = AsyncRetryingTransport(wire, RetryPolicy(max_retries=client._options.retries))
+        transport = AsyncBoundedTransport(retrying)
+        lane._http = httpx.AsyncClient(transport=transport, **client._http_settings())
+        lane._gateway = GatewayClient(base_url=client.gateway_url).set_async_httpx_client(
+            lane._http
+        )
+        return AsyncTasks(lane)
+
+    return _Lanes(tasks, make)
+
+
 # --- the sync driver: a bounded thread pool -------------------------------------------------
 
 
@@ -439,21 +567,23 @@ def _attempt(
     tasks: Tasks,
     spec: ScatterSpec,
     assignment: Assignment,
-    completions: queue.SimpleQueue[tuple[Assignment, Outcome]],
+    completions: queue.SimpleQueue[tuple[Assignment, Outcome, Tasks]],
 ) -> None:
     outcome: Outcome
     try:
-        outcome = tasks.run(
-            worker_id=assignment.peer_id,
-            prompt=assignment.prompt,
-            artifact_timeout=spec.artifact_timeout,
-            deadline=spec.task_deadline,
+        outcome = tasks._run(
+            assignment.peer_id,
+            assignment.prompt,
+            spec.artifact_timeout,
+            _NO_TRUST,
+            spec.task_deadline,
+            assignment.first_byte_timeout,
         )
     except BaseException as error:  # reported as the attempt's outcome, never lost
         if not isinstance(error, AgentFMError):
             logger.error("scatter attempt raised %s", type(error).__name__, exc_info=error)
         outcome = error
-    completions.put((assignment, outcome))
+    completions.put((assignment, outcome, tasks))
 
 
 def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
@@ -461,9 +591,10 @@ def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
     client = tasks._client
     batch = _Batch(spec)
     batch.open()
+    lanes = _sync_lanes(tasks)
     try:
         scheduler = batch.start(_fetch(client))
-        completions: queue.SimpleQueue[tuple[Assignment, Outcome]] = queue.SimpleQueue()
+        completions: queue.SimpleQueue[tuple[Assignment, Outcome, Tasks]] = queue.SimpleQueue()
         with ThreadPoolExecutor(spec.max_concurrency, thread_name_prefix="agentfm-scatter") as pool:
             try:
                 while True:
@@ -471,16 +602,17 @@ def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
                     if scheduler.refresh_due(now):
                         _refresh(client, scheduler)
                     for assignment in scheduler.plan(now):
-                        pool.submit(_attempt, tasks, spec, assignment, completions)
+                        pool.submit(_attempt, lanes.take(), spec, assignment, completions)
                     for settled in scheduler.take_settled():
                         yield batch.finish(settled)
                     if scheduler.done:
                         return
                     wait = scheduler.wait_seconds(time.monotonic())
                     try:
-                        assignment, outcome = completions.get(timeout=wait)
+                        assignment, outcome, lane = completions.get(timeout=wait)
                     except queue.Empty:
                         continue
+                    lanes.give(lane)
                     settled_now = scheduler.complete(assignment, outcome, time.monotonic())
                     if settled_now is not None:
                         yield batch.finish(settled_now)
@@ -489,11 +621,13 @@ def iterate(tasks: Tasks, spec: ScatterSpec) -> Generator[Pair, None, None]:
                 # answers (they finished, so a re-run must not dispatch them again).
                 scheduler.stop()
                 while scheduler.in_flight:
-                    assignment, outcome = completions.get()
+                    assignment, outcome, lane = completions.get()
                     settled_now = scheduler.complete(assignment, outcome, time.monotonic())
                     if settled_now is not None:
                         batch.finish(settled_now)
     finally:
+        for lane in lanes.made:
+            lane._client._http.close()
         batch.close()
 
 
@@ -523,38 +657,57 @@ async def _arefresh(client: AsyncAgentFMClient, scheduler: Scheduler) -> None:
     _apply_refresh(scheduler, await _afetch(client))
 
 
+AsyncEnded = tuple[Assignment, Outcome, AsyncTasks]
+
+
+class _Completions:
+    """Ended attempts for the async driver loop: a deque and one event (no task per wait, which
+    `asyncio.wait_for` on a queue would create every time round the loop)."""
+
+    def __init__(self) -> None:
+        self.ended: deque[AsyncEnded] = deque()
+        self._event = asyncio.Event()
+
+    def put(self, ended: AsyncEnded) -> None:
+        self.ended.append(ended)
+        self._event.set()
+
+    async def next(self, wait: float | None) -> AsyncEnded | None:
+        """The next ended attempt, waiting at most `wait` seconds (None: as long as it takes)."""
+        if not self.ended and (wait is None or wait > 0):
+            self._event.clear()
+            timer = (
+                None
+                if wait is None
+                else asyncio.get_running_loop().call_later(wait, self._event.set)
+            )
+            await self._event.wait()
+            if timer is not None:
+                timer.cancel()
+        return self.ended.popleft() if self.ended else None
+
+
 async def _aattempt(
     tasks: AsyncTasks,
     spec: ScatterSpec,
     assignment: Assignment,
-    completions: asyncio.Queue[tuple[Assignment, Outcome]],
+    completions: _Completions,
 ) -> None:
     outcome: Outcome
     try:
-        outcome = await tasks.run(
-            worker_id=assignment.peer_id,
-            prompt=assignment.prompt,
-            artifact_timeout=spec.artifact_timeout,
-            deadline=spec.task_deadline,
+        outcome = await tasks._run(
+            assignment.peer_id,
+            assignment.prompt,
+            spec.artifact_timeout,
+            _NO_TRUST,
+            spec.task_deadline,
+            assignment.first_byte_timeout,
         )
     except Exception as error:  # a cancelled attempt reports nothing: it stays unanswered
         if not isinstance(error, AgentFMError):
             logger.error("scatter attempt raised %s", type(error).__name__, exc_info=error)
         outcome = error
-    completions.put_nowait((assignment, outcome))
-
-
-async def _next_completion(
-    completions: asyncio.Queue[tuple[Assignment, Outcome]], wait: float | None
-) -> tuple[Assignment, Outcome] | None:
-    try:
-        if wait is None:
-            return await completions.get()
-        if wait <= 0:
-            return completions.get_nowait()
-        return await asyncio.wait_for(completions.get(), wait)
-    except (asyncio.QueueEmpty, asyncio.TimeoutError):
-        return None
+    completions.put((assignment, outcome, tasks))
 
 
 async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair, None]:
@@ -562,9 +715,10 @@ async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair,
     client = tasks._client
     batch = _Batch(spec)
     batch.open()
+    lanes = _async_lanes(tasks)
     try:
         scheduler = batch.start(await _afetch(client))
-        completions: asyncio.Queue[tuple[Assignment, Outcome]] = asyncio.Queue()
+        completions = _Completions()
         attempts: set[asyncio.Task[None]] = set()
         try:
             while True:
@@ -572,19 +726,21 @@ async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair,
                 if scheduler.refresh_due(now):
                     await _arefresh(client, scheduler)
                 for assignment in scheduler.plan(now):
-                    attempt = asyncio.ensure_future(_aattempt(tasks, spec, assignment, completions))
+                    attempt = asyncio.ensure_future(
+                        _aattempt(lanes.take(), spec, assignment, completions)
+                    )
                     attempts.add(attempt)
                     attempt.add_done_callback(attempts.discard)
                 for settled in scheduler.take_settled():
                     yield batch.finish(settled)
                 if scheduler.done:
                     return
-                ended = await _next_completion(
-                    completions, scheduler.wait_seconds(time.monotonic())
-                )
+                ended = await completions.next(scheduler.wait_seconds(time.monotonic()))
                 if ended is None:
                     continue
-                settled_now = scheduler.complete(*ended, time.monotonic())
+                assignment, outcome, lane = ended
+                lanes.give(lane)
+                settled_now = scheduler.complete(assignment, outcome, time.monotonic())
                 if settled_now is not None:
                     yield batch.finish(settled_now)
         finally:
@@ -593,11 +749,14 @@ async def aiterate(tasks: AsyncTasks, spec: ScatterSpec) -> AsyncGenerator[Pair,
             for attempt in attempts:
                 attempt.cancel()
             await asyncio.gather(*attempts, return_exceptions=True)
-            while not completions.empty():
-                settled_now = scheduler.complete(*completions.get_nowait(), time.monotonic())
+            while completions.ended:
+                assignment, outcome, _ = completions.ended.popleft()
+                settled_now = scheduler.complete(assignment, outcome, time.monotonic())
                 if settled_now is not None:
                     batch.finish(settled_now)
     finally:
+        for lane in lanes.made:
+            await lane._client._http.aclose()
         batch.close()
 
 

@@ -6,7 +6,7 @@ The request checks, the sentinel decoding and the judgement of how a stream ende
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import re
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
@@ -17,7 +17,7 @@ from agentfm_gateway.api.about import get_about
 from agentfm_gateway.api.tasks import execute_task, execute_task_async
 from agentfm_gateway.models import AsyncExecuteRequest, ExecuteRequest
 
-from agentfm._base import check_request_body
+from agentfm._base import MAX_REQUEST_BYTES, check_request_body
 from agentfm._bounds import CallBounds, checked_deadline
 from agentfm._errors import task_stream_error
 from agentfm._identifiers import is_task_id, new_task_id
@@ -32,6 +32,7 @@ from agentfm._trust import TrustRequirement, gateway_refusal_reason, refusal_err
 from agentfm.exceptions import (
     ArtifactError,
     GatewayConnectionError,
+    GatewayTimeoutError,
     InvalidRequestError,
     TaskExecutionError,
 )
@@ -57,20 +58,93 @@ def _checked_prompt(prompt: str) -> str:
     return prompt
 
 
+@functools.lru_cache(maxsize=4096)
+def _decoded_peer_id(worker_id: str) -> str:
+    # A batch sends thousands of tasks to the same few peers: decode each id once (a bad id
+    # raises, and exceptions are not cached). Results also share one string per peer.
+    return str(PeerID(worker_id))
+
+
+def checked_peer_id(worker_id: str) -> str:
+    """`worker_id` as a checked peer id string (`InvalidPeerIdError` when it is not one)."""
+    # A non-string (unhashable, say) goes straight to PeerID, which raises the typed error.
+    return _decoded_peer_id(worker_id) if isinstance(worker_id, str) else str(PeerID(worker_id))
+
+
+# JSON escapes an ASCII character to at most 6 bytes (\u001f); the other fields and the
+# punctuation of an /api/execute body stay far below this allowance.
+_BODY_ALLOWANCE = 1024
+
+
+def _surely_fits(worker_id: str, prompt: str, task_id: str | None) -> bool:
+    """True when the encoded body is certainly below the gateway's 1 MiB, without encoding it
+    (the exact check encodes the whole body once more, which every task of a batch paid)."""
+    return (
+        prompt.isascii()
+        and 6 * len(prompt) + len(worker_id) + len(task_id or "") + _BODY_ALLOWANCE
+        <= MAX_REQUEST_BYTES
+    )
+
+
 def execute_request(worker_id: str, prompt: str, task_id: str | None) -> ExecuteRequest:
     """The body of `/api/execute`, checked the way the gateway would check it."""
-    peer = PeerID(worker_id)
+    peer = checked_peer_id(worker_id)
     _checked_prompt(prompt)
     if task_id is not None and not is_task_id(task_id):
         raise InvalidRequestError(
             f"task_id {task_id!r} must be 1-128 of [A-Za-z0-9_.-], starting alphanumeric",
             code="invalid_task_id",
         )
-    request = ExecuteRequest(worker_id=str(peer), prompt=prompt)
+    request = ExecuteRequest(worker_id=peer, prompt=prompt)
     if task_id is not None:
         request.task_id = task_id
-    check_request_body(request.to_dict())
+    if not _surely_fits(peer, prompt, task_id):
+        check_request_body(request.to_dict())
     return request
+
+
+def first_byte_timeout_error(worker_id: str, seconds: float) -> GatewayTimeoutError:
+    """A task that sent no byte within scatter's first-byte bound (the attempt is abandoned)."""
+    return GatewayTimeoutError(
+        f"worker {worker_id} sent nothing within {seconds:.1f} s (several times its usual task "
+        "time); the attempt was abandoned and its connection closed",
+        code="first_byte_timeout",
+    )
+
+
+def restore_stream_read_timeout(response: httpx.Response) -> None:
+    """After the first byte, wait for the rest of a task stream as long as `run` always does.
+
+    The first-byte bound is the read timeout of the request until its answer starts; httpx hands
+    the same timeout mapping to the connection, which looks up the read limit again when the
+    body is read, so changing it here applies to the rest of the stream.
+    """
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, dict):
+        timeouts["read"] = TASK_STREAM_READ_TIMEOUT
+
+
+def decoded_body(
+    parts: list[bytes], keep_text_bytes: int, *, ended: bool = True
+) -> TaskOutputDecoder:
+    """The decoder after the body so far: `run` wants no chunks, so it is fed once (at the end,
+    or when the body grew past the text cap)."""
+    decoder = TaskOutputDecoder(keep_text_bytes=keep_text_bytes)
+    decoder.feed(b"".join(parts))
+    if ended:
+        decoder.finish()
+    return decoder
+
+
+# Bytes past the text cap a body may hold before the cap is checked (the sentinel line).
+_SENTINEL_ALLOWANCE = 64
+
+
+def partial_text(parts: list[bytes]) -> str:
+    """What arrived of a stream that broke (bytes that might still begin a sentinel excluded)."""
+    decoder = TaskOutputDecoder()
+    decoder.feed(b"".join(parts))
+    return decoder.text
 
 
 def async_request(worker_id: str, prompt: str, webhook_url: str | None) -> AsyncExecuteRequest:
@@ -118,6 +192,8 @@ def incomplete_stream_error(decoder: TaskOutputDecoder, worker_id: str) -> TaskE
 
 def checked_artifact_timeout(artifact_timeout: float) -> float:
     """`artifact_timeout`, checked before the task is dispatched."""
+    if type(artifact_timeout) is float and artifact_timeout >= 0:
+        return artifact_timeout  # the common case, without importing agentfm.artifacts
     from agentfm.artifacts import checked_timeout
 
     return checked_timeout(artifact_timeout)
@@ -250,19 +326,67 @@ class Tasks:
         closing the connection, with the first `max_text_bytes` in `partial_text`; read such
         output with `stream()`, which holds only the chunk at hand.
         """
+        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
+        return self._run(
+            worker_id,
+            prompt,
+            artifact_timeout,
+            trust,
+            checked_deadline(deadline),
+            max_text_bytes=checked_max_text_bytes(max_text_bytes),
+        )
+
+    def _run(
+        self,
+        worker_id: str,
+        prompt: str,
+        artifact_timeout: float,
+        trust: TrustRequirement,
+        deadline: float | None = None,
+        first_byte_timeout: float | None = None,
+        *,
+        max_text_bytes: int = RUN_MAX_TEXT_BYTES,
+    ) -> TaskResult:
+        """`run`, without chunk objects (the body is decoded once, at its end); with
+        `first_byte_timeout` (scatter's attempts), a task whose answer has not started by then
+        fails with code `first_byte_timeout`, its connection closed."""
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
-        checked_artifact_timeout(artifact_timeout)
-        artifacts = self._client.artifacts
-        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        decoder = TaskOutputDecoder(keep_text_bytes=checked_max_text_bytes(max_text_bytes))
-        chunks = self._chunks(request, decoder, trust, checked_deadline(deadline))
-        with contextlib.closing(chunks):
-            for _ in chunks:
-                if decoder.text_overflowed:
-                    raise output_too_large_error(decoder, request.worker_id)
-        paths = self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
+        artifact_timeout = checked_artifact_timeout(artifact_timeout)
+        self._enforce_trust(request.worker_id, trust)
+        parts: list[bytes] = []
+        received = 0
+        answered = False
+        try:
+            with self._client._stream(
+                execute_task.sync_stream,
+                first_byte_timeout or TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
+                body=request,
+            ) as response:
+                answered = True
+                if first_byte_timeout is not None:
+                    restore_stream_read_timeout(response)
+                for data in response.iter_bytes():
+                    parts.append(data)
+                    received += len(data)
+                    if received > max_text_bytes + _SENTINEL_ALLOWANCE:
+                        so_far = decoded_body(parts, max_text_bytes, ended=False)
+                        if so_far.text_overflowed:
+                            raise output_too_large_error(so_far, request.worker_id)
+        except GatewayTimeoutError as error:
+            if first_byte_timeout is not None and not answered:
+                raise first_byte_timeout_error(request.worker_id, first_byte_timeout) from None
+            raise task_stream_error(error, partial_text(parts)) from None
+        except GatewayConnectionError as error:
+            raise task_stream_error(error, partial_text(parts)) from None
+        decoder = decoded_body(parts, max_text_bytes)
+        if decoder.text_overflowed:
+            raise output_too_large_error(decoder, request.worker_id)
+        if not decoder.completed:
+            raise incomplete_stream_error(decoder, request.worker_id)
+        paths = self._collect_artifacts(self._client.artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
 
     def _collect_artifacts(
@@ -527,18 +651,65 @@ class AsyncTasks:
         max_text_bytes: int = RUN_MAX_TEXT_BYTES,
     ) -> TaskResult:
         """Run a task to completion (see `Tasks.run`, also for the `max_text_bytes` cap)."""
+        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
+        return await self._run(
+            worker_id,
+            prompt,
+            artifact_timeout,
+            trust,
+            checked_deadline(deadline),
+            max_text_bytes=checked_max_text_bytes(max_text_bytes),
+        )
+
+    async def _run(
+        self,
+        worker_id: str,
+        prompt: str,
+        artifact_timeout: float,
+        trust: TrustRequirement,
+        deadline: float | None = None,
+        first_byte_timeout: float | None = None,
+        *,
+        max_text_bytes: int = RUN_MAX_TEXT_BYTES,
+    ) -> TaskResult:
+        """`run` (see `Tasks._run` for `first_byte_timeout`)."""
         started = time.monotonic()
         task_id = new_task_id()
         request = execute_request(worker_id, prompt, task_id)
-        checked_artifact_timeout(artifact_timeout)
+        artifact_timeout = checked_artifact_timeout(artifact_timeout)
+        await self._enforce_trust(request.worker_id, trust)
+        parts: list[bytes] = []
+        received = 0
+        answered = False
+        try:
+            async with self._client._stream(
+                execute_task.asyncio_stream,
+                first_byte_timeout or TASK_STREAM_READ_TIMEOUT,
+                bounds=CallBounds.within(deadline, max_answer_bytes=None),
+                body=request,
+            ) as response:
+                answered = True
+                if first_byte_timeout is not None:
+                    restore_stream_read_timeout(response)
+                async for data in response.aiter_bytes():
+                    parts.append(data)
+                    received += len(data)
+                    if received > max_text_bytes + _SENTINEL_ALLOWANCE:
+                        so_far = decoded_body(parts, max_text_bytes, ended=False)
+                        if so_far.text_overflowed:
+                            raise output_too_large_error(so_far, request.worker_id)
+        except GatewayTimeoutError as error:
+            if first_byte_timeout is not None and not answered:
+                raise first_byte_timeout_error(request.worker_id, first_byte_timeout) from None
+            raise task_stream_error(error, partial_text(parts)) from None
+        except GatewayConnectionError as error:
+            raise task_stream_error(error, partial_text(parts)) from None
+        decoder = decoded_body(parts, max_text_bytes)
+        if decoder.text_overflowed:
+            raise output_too_large_error(decoder, request.worker_id)
+        if not decoder.completed:
+            raise incomplete_stream_error(decoder, request.worker_id)
         artifacts = self._client.artifacts
-        trust = TrustRequirement(min_honesty=min_honesty, skip_equivocators=skip_equivocators)
-        decoder = TaskOutputDecoder(keep_text_bytes=checked_max_text_bytes(max_text_bytes))
-        chunks = self._chunks(request, decoder, trust, checked_deadline(deadline))
-        async with contextlib.aclosing(chunks):
-            async for _ in chunks:
-                if decoder.text_overflowed:
-                    raise output_too_large_error(decoder, request.worker_id)
         paths = await self._collect_artifacts(artifacts, decoder, task_id, artifact_timeout)
         return result_from(decoder, request, started, paths)
 

@@ -363,16 +363,17 @@ def _wrap_network_backend(transport: object, wrapper: Callable[[Any], Any]) -> N
         pool._network_backend = wrapper(backend)  # type: ignore[union-attr]
 
 
-def bounded_wire() -> httpx.HTTPTransport:
-    """The SDK's own connection pool, its sockets bounded by each call's deadline."""
-    transport = httpx.HTTPTransport()
+def bounded_wire(**options: Any) -> httpx.HTTPTransport:
+    """The SDK's own connection pool, its sockets bounded by each call's deadline (`options`:
+    `httpx.HTTPTransport`'s, e.g. scatter's one-connection lanes)."""
+    transport = httpx.HTTPTransport(**options)
     _wrap_network_backend(transport, _DeadlineBackend)
     return transport
 
 
-def bounded_wire_async() -> httpx.AsyncHTTPTransport:
+def bounded_wire_async(**options: Any) -> httpx.AsyncHTTPTransport:
     """The async twin of `bounded_wire`."""
-    transport = httpx.AsyncHTTPTransport()
+    transport = httpx.AsyncHTTPTransport(**options)
     _wrap_network_backend(transport, _AsyncDeadlineBackend)
     return transport
 

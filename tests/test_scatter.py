@@ -56,6 +56,9 @@ class DispatchLog:
 
         mesh.boss.dispatch = dispatch  # type: ignore[method-assign]
 
+    def workers_of_name(self, name: str) -> list[str]:
+        return [prompt for worker, prompt, _ in self.entries if worker == name]
+
     def workers_of(self, prompt: str) -> list[str]:
         return [name for name, sent, _ in self.entries if sent == prompt]
 
@@ -588,3 +591,88 @@ def test_files_that_never_arrive_fail_fast_and_keep_each_answer(
         assert result.text.startswith(f"writer (m) received: {prompt}\n")
         assert result.task_id is not None
         assert (mesh.artifacts_dir / f"{result.task_id}.zip").exists()
+
+
+@contextlib.contextmanager
+def stalling_after(mesh: MeshSimulator, name: str, answered: int) -> Iterator[DispatchLog]:
+    """After `answered` tasks, worker `name` reads each task and sends nothing for 10 minutes
+    (the request is read, the answer never starts): scatter's first-byte bound must move on."""
+    log = DispatchLog(mesh)
+    logged_dispatch = mesh.boss.dispatch
+    worker = mesh.worker(name)
+
+    def dispatch(target: Any, prompt: str, task_id: str, *, counted: bool) -> Any:
+        if target is worker and len(log.workers_of_name(name)) >= answered:
+            worker.delay_seconds = 600.0
+        return logged_dispatch(target, prompt, task_id, counted=counted)
+
+    mesh.boss.dispatch = dispatch  # type: ignore[method-assign]
+    yield log
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+STALLING = [
+    {"name": "steady", "engine": "m", "max_tasks": 2, "delay_seconds": 0.02},
+    {"name": "stalls", "engine": "m", "max_tasks": 2, "delay_seconds": 0.02},
+]
+
+
+def _check_stall_handled(
+    results: list[ScatterResult],
+    prompts: list[str],
+    mesh: MeshSimulator,
+    log: DispatchLog,
+    checkpoint: Path,
+) -> None:
+    assert_answered_in_order(results, prompts, mesh)
+    stalled = [p for name, p, _ in log.entries if name == "stalls"][3:]
+    assert stalled, "the stalling worker was never tried again"
+    # Each abandoned prompt was answered elsewhere, and recorded exactly once.
+    assert {names(mesh)[r.worker_id or ""] for r in results if r.prompt in stalled} == {"steady"}
+    indices = [json.loads(line)["index"] for line in checkpoint.read_text().splitlines()[1:]]
+    assert sorted(indices) == list(range(len(prompts)))
+    # The abandoned attempts' connections were closed: the worker's slots came back.
+    assert _wait_until(lambda: mesh.worker("stalls").current_tasks == 0)
+
+
+def test_an_attempt_with_no_first_byte_in_time_is_abandoned_and_answered_elsewhere(
+    agentfm_mesh_factory: MeshFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentfm import _scatter_scheduler
+
+    monkeypatch.setattr(_scatter_scheduler, "FIRST_BYTE_FLOOR_SECONDS", 0.3)
+    mesh = agentfm_mesh_factory(workers=STALLING)
+    prompts = [f"p{i}" for i in range(30)]
+    checkpoint = tmp_path / "results.jsonl"
+    with stalling_after(mesh, "stalls", 3) as log, AgentFMClient(mesh.url, api_key=None) as client:
+        results = client.tasks.scatter(
+            prompts, peer_ids=peers(mesh), max_concurrency=4, checkpoint=checkpoint
+        )
+    _check_stall_handled(results, prompts, mesh, log, checkpoint)
+
+
+async def test_an_attempt_with_no_first_byte_in_time_is_abandoned_async(
+    agentfm_mesh_factory: MeshFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentfm import _scatter_scheduler
+
+    monkeypatch.setattr(_scatter_scheduler, "FIRST_BYTE_FLOOR_SECONDS", 0.3)
+    mesh = agentfm_mesh_factory(workers=STALLING)
+    prompts = [f"p{i}" for i in range(30)]
+    checkpoint = tmp_path / "results.jsonl"
+    with stalling_after(mesh, "stalls", 3) as log:
+        async with AsyncAgentFMClient(mesh.url, api_key=None) as client:
+            results = await client.tasks.scatter(
+                prompts, peer_ids=peers(mesh), max_concurrency=4, checkpoint=checkpoint
+            )
+    _check_stall_handled(results, prompts, mesh, log, checkpoint)

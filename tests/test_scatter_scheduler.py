@@ -271,27 +271,60 @@ def test_a_capacity_refusal_moves_on_at_once_without_spending_a_retry() -> None:
     assert settled.result.attempts == 2
 
 
-def test_a_peer_that_keeps_failing_is_rested() -> None:
-    planner = scheduler(
+def _fail_on_a(planner: Scheduler, error: Exception, times: int, now: float) -> None:
+    failures_on_a = 0
+    while failures_on_a < times:
+        (assignment,) = planner.plan(now)
+        if assignment.peer_id == "A":
+            planner.complete(assignment, error, now)
+            failures_on_a += 1
+        else:
+            planner.complete(assignment, success(assignment), now)
+        planner.take_settled()
+
+
+def _two_peers() -> Scheduler:
+    return scheduler(
         [profile("A", max_tasks=1), profile("B", max_tasks=1)],
         jobs(100),
         max_retries=100,
         max_concurrency=1,
     )
+
+
+def test_a_peer_whose_connection_keeps_failing_is_rested() -> None:
+    planner = _two_peers()
     now = 1.0
-    failures_on_a = 0
-    while failures_on_a < BACKOFF_AFTER_FAILURES:
-        (assignment,) = planner.plan(now)
-        if assignment.peer_id == "A":
-            planner.complete(assignment, dropped("A"), now)
-            failures_on_a += 1
-        else:
-            planner.complete(assignment, success(assignment), now)
-        planner.take_settled()
+    unreachable = WorkerUnreachableError("A unreachable", code="worker_unreachable", status=502)
+    _fail_on_a(planner, unreachable, BACKOFF_AFTER_FAILURES, now)
     resting = planner.peer("A")
     assert resting.available_at > now
     assert resting.free_slots(now) == 0
     assert all(a.peer_id == "B" for a in planner.plan(now))
+
+
+def test_a_peer_that_drops_every_stream_is_rested_once_its_success_rate_is_low() -> None:
+    planner = _two_peers()
+    now = 1.0
+    _fail_on_a(planner, dropped("A"), 3, now)
+    assert planner.peer("A").available_at <= now  # three drops alone say little
+    _fail_on_a(planner, dropped("A"), 2, now)
+    assert planner.peer("A").available_at > now
+    assert all(a.peer_id == "B" for a in planner.plan(now))
+
+
+def test_three_drops_from_a_mostly_reliable_peer_do_not_rest_it() -> None:
+    planner = _two_peers()
+    now = 1.0
+    # Seven successes out of ten, then three drops in a row: a 30%-dropping worker's bad luck.
+    for round_ in range(10):
+        (assignment,) = planner.plan(now)
+        outcome = success(assignment) if round_ % 10 < 7 else dropped(assignment.peer_id)
+        planner.complete(assignment, outcome, now)
+        planner.take_settled()
+    _fail_on_a(planner, dropped("A"), 3, now)
+    assert planner.peer("A").available_at <= now
+    assert planner.peer("A").free_slots(now) == 1
 
 
 def test_an_authentication_failure_ends_the_whole_batch() -> None:
@@ -438,3 +471,42 @@ def test_a_named_peer_refused_while_telemetry_fails_is_not_stuck() -> None:
     assert not planner.peer("A").busy_until_refresh
     planner.complete(running, success(running), 1.0)
     assert len(planner.plan(1.0)) == 1
+
+
+def test_the_last_round_prefers_a_reliable_slot_freeing_soon_over_an_unreliable_free_one() -> None:
+    planner = scheduler(
+        [profile("steady", max_tasks=1), profile("flaky", max_tasks=1)], jobs(2), max_concurrency=2
+    )
+    steady, flaky = planner.peer("steady"), planner.peer("flaky")
+    steady.succeeded(0.1)
+    for dropped_now in (False, False, True, False, False, True, False, False, True, False):
+        if dropped_now:
+            flaky.failed(0.0, 0.1, drop=True)
+        else:
+            flaky.succeeded(0.1)
+    assert 0.6 < flaky.success_rate < 0.8  # a worker dropping about 30% of its streams
+    assert flaky.available_at == 0.0  # and not resting: it still does most of its work
+    (first,) = planner.plan(0.0)
+    assert first.peer_id == "steady"
+    # The last prompt at 0.03 s: "flaky" is free, "steady" frees at 0.1 s. On average "flaky"
+    # would finish first (0.03 + 0.1 / 0.7 < 0.2 s), but nine times in ten it needs two
+    # attempts (0.23 s): the reliable slot is the better bet for the batch's last answer.
+    assert planner.plan(0.03) == []
+    planner.complete(first, success(first), 0.1)
+    assert [a.peer_id for a in planner.plan(0.1)] == ["steady"]
+
+
+def test_every_ended_attempt_is_traced() -> None:
+    from agentfm._scatter_scheduler import AttemptRecord
+
+    records: list[AttemptRecord] = []
+    planner = Scheduler(jobs(3), ["A", "B"], max_concurrency=2, max_retries=2, trace=records.append)
+    planner.apply_telemetry([profile("A", max_tasks=1), profile("B", max_tasks=1)], 0.0)
+    first, second = planner.plan(0.0)
+    planner.complete(first, dropped(first.peer_id), 0.2)
+    planner.complete(second, success(second), 0.3)
+    assert [(r.index, r.peer_id, r.outcome, r.verdict) for r in records] == [
+        (first.job.index, first.peer_id, "stream_incomplete", "retry"),
+        (second.job.index, second.peer_id, "success", "success"),
+    ]
+    assert records[0].ended - records[0].started == pytest.approx(0.2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import stat
 import time
 import zipfile
@@ -198,10 +199,20 @@ def test_capacity_refusal_is_a_200_line_without_sentinel(
     agentfm_mesh: MeshSimulator, raw_http: Callable[..., RawResponse]
 ) -> None:
     slow = agentfm_mesh.workers[0].peer_id
-    with httpx.stream(
-        "POST", agentfm_mesh.url + "/api/execute", json={"worker_id": slow, "prompt": "first"}
-    ) as running:
-        assert running.status_code == 200
+    body = json.dumps({"worker_id": slow, "prompt": "first"}).encode()
+    request = (
+        f"POST /api/execute HTTP/1.1\r\nHost: {agentfm_mesh.host}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    # The first task holds the only slot; its answer (and its 200) starts with its first byte,
+    # 30 s away (docs/reference/gateway-protocol.md §5.4), so it is sent on a raw socket and
+    # left unread.
+    with socket.create_connection((agentfm_mesh.host, agentfm_mesh.port)) as running:
+        running.sendall(request)
+        deadline = time.monotonic() + 10
+        while agentfm_mesh.workers[0].current_tasks == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert agentfm_mesh.workers[0].current_tasks == 1
         refused = _execute(agentfm_mesh, raw_http, {"worker_id": slow, "prompt": "second"})
         assert refused.status == 200
         assert refused.header("Content-Type") == "text/plain"

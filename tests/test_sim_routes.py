@@ -113,6 +113,7 @@ def test_workers_reflect_live_task_counts(agentfm_mesh: MeshSimulator) -> None:
         "POST",
         agentfm_mesh.url + "/api/execute",
         json={"worker_id": worker.peer_id, "prompt": "long task"},
+        timeout=30,  # the 200 comes with the task's first output (§5.4)
     ) as running:
         assert running.status_code == 200
         agents = httpx.get(agentfm_mesh.url + "/api/workers").json()["agents"]

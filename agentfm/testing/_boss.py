@@ -317,9 +317,14 @@ class TaskRun:
         try:
             reads = self.script.reads
             pause = self._delay / len(reads) if reads and self.script.ending != "refused" else 0
+            # Each read is due at a fixed point of the task's time, so that a late wake-up (a
+            # busy event loop) is made up by the next pause instead of adding up over the reads:
+            # a task takes its worker's delay, however many reads it is cut into.
+            due = time.monotonic()
             for chunk in reads:
                 if pause:
-                    await asyncio.sleep(pause)
+                    due += pause
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
                 yield chunk
             if self.script.ending == "dropped":
                 self._finish("dropped")

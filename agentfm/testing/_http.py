@@ -106,6 +106,10 @@ class StreamReply:
     chunks: AsyncIterator[bytes]
     # Called once the reply is over, however it ended (even if `chunks` never started).
     on_close: Callable[[], None] | None = None
+    # Go writes the status and headers with the first body byte unless the handler flushes
+    # first (`/api/execute`: "200 implicit on first byte", docs/reference/gateway-protocol.md
+    # §5.4): nothing is sent while the worker has not answered yet.
+    headers_with_first_chunk: bool = False
 
     def add_headers(self, headers: list[tuple[str, str]]) -> None:
         self.headers.extend(headers)
@@ -145,18 +149,27 @@ async def send_reply(send: Send, receive: Receive, reply: Reply | StreamReply) -
         )
         await send({"type": "http.response.body", "body": reply.body, "more_body": False})
         return
-    await send(
-        {
-            "type": "http.response.start",
-            "status": reply.status,
-            "headers": _encoded([*reply.headers, date]),
-        }
-    )
+    started = False
+
+    async def start() -> None:
+        nonlocal started
+        started = True
+        headers = [*reply.headers, ("Date", formatdate(usegmt=True))]
+        await send(
+            {"type": "http.response.start", "status": reply.status, "headers": _encoded(headers)}
+        )
+
+    if not reply.headers_with_first_chunk:
+        await start()
 
     async def pump() -> None:
         async for chunk in reply.chunks:
             if chunk:
+                if not started:
+                    await start()
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        if not started:
+            await start()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def wait_for_disconnect() -> None:

@@ -322,7 +322,9 @@ async def handle_execute(boss: Boss, request: Request) -> Reply | StreamReply | 
         ("Cache-Control", "no-cache"),
         ("Connection", "keep-alive"),
     ]
-    return StreamReply(200, headers, relay_reads(), on_close=run.release)
+    return StreamReply(
+        200, headers, relay_reads(), on_close=run.release, headers_with_first_chunk=True
+    )
 
 
 async def _run_async_job(
