@@ -463,6 +463,12 @@ def _read_line(process: subprocess.Popen[str], timeout: float = 20.0) -> str:
     return process.stdout.readline()
 
 
+def _default_sigint() -> None:
+    # A shell without job control starts background jobs with SIGINT ignored, and Python then
+    # never raises KeyboardInterrupt; a user's Ctrl-C arrives with the default disposition.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_events_prints_one_line_per_event_until_ctrl_c(agentfm_mesh: MeshSimulator) -> None:
     process = subprocess.Popen(
         [*PROGRAM, "events"],
@@ -470,6 +476,7 @@ def test_events_prints_one_line_per_event_until_ctrl_c(agentfm_mesh: MeshSimulat
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
     try:
         deadline = time.monotonic() + 20
