@@ -168,6 +168,10 @@ def verdict_of(error: BaseException) -> Verdict:
         return Verdict.PEER_UNUSABLE
     if isinstance(error, (InvalidRequestError, ArtifactError)):
         return Verdict.FINAL
+    if isinstance(error, WorkerStreamError) and error.code == "output_too_large":
+        # The prompt asked for more text than the caller's cap: another worker would run it
+        # again to the same end.
+        return Verdict.FINAL
     if isinstance(error, WorkerStreamError) and error.code == "worker_refused":
         # docs/reference/gateway-protocol.md §5.4: "Version mismatch" is for good (the worker runs
         # another protocol version); the other refusal lines (capacity, CPU, GPU) mean "busy, try

@@ -205,6 +205,16 @@ def test_a_bad_request_is_not_retried() -> None:
     assert settled.result.error_code == "prompt_too_large"
 
 
+def test_an_answer_over_the_text_cap_is_not_run_again_elsewhere() -> None:
+    planner = scheduler([profile("A"), profile("B")], jobs(1))
+    (assignment,) = planner.plan(1.0)
+    error = WorkerStreamError("answer over max_text_bytes", code="output_too_large", status=200)
+    settled = planner.complete(assignment, error, 1.1)
+    assert settled is not None
+    assert (settled.result.status, settled.result.attempts) == ("failed", 1)
+    assert settled.result.error_code == "output_too_large"
+
+
 def test_a_trust_refusal_drops_the_peer_without_spending_a_retry() -> None:
     planner = scheduler(
         [profile("A", max_tasks=1), profile("B", max_tasks=1)],
