@@ -321,11 +321,14 @@ async def test_leaving_the_async_scatter_iter_early_cancels_the_tasks_in_flight(
                 seen.append((index, result.status))
                 if len(seen) == 2:
                     break
-        assert len(log.entries) <= 2 + 4 + 4
-        sent = len(log.entries)
         follow_up = await client.tasks.scatter(["after"], peer_ids=peers(mesh))
     assert follow_up[0].status == "success"
-    assert len(log.entries) == sent + 1
+    assert log.workers_of("after") == ["w"]
+    # Requests already on the wire when the iterator closed may still reach the gateway (a sent
+    # request cannot be unsent), but nothing new is dispatched: at most the two answered, the
+    # four in flight and the four that replaced them before the close.
+    batch = [entry for entry in log.entries if entry[1] != "after"]
+    assert len(batch) <= 2 + 4 + 4
     assert [status for _, status in seen] == ["success", "success"]
 
 
